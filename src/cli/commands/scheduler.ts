@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { CliError } from '../errors.js';
+import { action } from '../run.js';
+
+// Placeholder until this command is implemented; it fails loudly rather than pretending to work.
+export function registerScheduler(program: Command): void {
+  program
+    .command('scheduler')
+    .description('(scheduler: not implemented yet)')
+    .allowUnknownOption()
+    .action(
+      action(async () => {
+        throw new CliError('rolecall scheduler is not implemented yet', 1);
+      }),
+    );
+}

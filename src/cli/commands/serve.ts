@@ -1,0 +1,16 @@
+import type { Command } from 'commander';
+import { CliError } from '../errors.js';
+import { action } from '../run.js';
+
+// Placeholder until this command is implemented; it fails loudly rather than pretending to work.
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('(serve: not implemented yet)')
+    .allowUnknownOption()
+    .action(
+      action(async () => {
+        throw new CliError('rolecall serve is not implemented yet', 1);
+      }),
+    );
+}

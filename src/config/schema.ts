@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { durationSchema } from './duration.js';
+
+const projectKey = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'a Jira project key: capital letters, digits and _, starting with a letter');
+
+const ianaTimezone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as Europe/Berlin or UTC' },
+);
+
+const cronPattern = z.string().refine((c) => [5, 6].includes(c.trim().split(/\s+/).length), {
+  message: 'expected a cron pattern with 5 fields (or 6 with seconds first), e.g. "0 8 * * 1"',
+});
+
+export const jiraConfigSchema = z
+  .object({
+    baseUrl: z.url().optional().describe('Jira site URL; JIRA_BASE_URL overrides it.'),
+    flavour: z
+      .enum(['auto', 'cloud', 'datacenter'])
+      .default('auto')
+      .describe('Cloud or Data Center; auto detects it from serverInfo.'),
+    requestsPerSecond: z
+      .number()
+      .positive()
+      .max(100)
+      .default(10)
+      .describe('Our own ceiling on requests per second to this site, shared by every process.'),
+    concurrency: z.number().int().min(1).max(16).default(4).describe('Parallel changelog/hydration requests.'),
+    timeoutMs: z.number().int().min(1000).default(30_000).describe('Timeout of one HTTP request.'),
+    maxRetries: z.number().int().min(0).max(10).default(5).describe('Retries on 5xx, timeouts and resets.'),
+    fields: z
+      .object({
+        storyPoints: z.string().optional(),
+        sprint: z.string().optional(),
+        rank: z.string().optional(),
+        epicLink: z.string().optional(),
+        startDate: z.string().optional(),
+        targetStart: z.string().optional(),
+        targetEnd: z.string().optional(),
+        acceptanceCriteria: z.string().optional(),
+      })
+      .strict()
+      .default({})
+      .describe('Field ids to use instead of discovery (e.g. customfield_10016).'),
+  })
+  .strict();
+
+export const syncConfigSchema = z
+  .object({
+    projects: z.array(projectKey).default([]).describe('Projects to sync when none are named on the command line.'),
+    lookback: durationSchema.default('180d').describe('How far back a first (or --full) sync reaches.'),
+    overlapMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .default(15)
+      .describe('Safety overlap subtracted from the cursor on incremental syncs.'),
+    reconcileEvery: durationSchema.default('24h').describe('How often the ids-only census looks for deleted issues.'),
+    discoveryTtl: durationSchema.default('24h').describe('How long cached fields, types and boards stay fresh.'),
+  })
+  .strict();
+
+export const teamConfigSchema = z
+  .object({
+    name: z.string().min(1).max(80),
+    projects: z.array(projectKey).min(1).describe('Projects whose activity belongs to this team.'),
+    members: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Account ids; when set, only these people count for the team.'),
+    ownProduct: z
+      .boolean()
+      .default(true)
+      .describe('Whether the team builds its own product (raises the expected owner share).'),
+  })
+  .strict();
+
+export const reportConfigSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
+    title: z.string().min(1).max(120).optional(),
+    teams: z.array(z.string()).optional().describe('Team names; default every team.'),
+    projects: z.array(projectKey).optional().describe('Projects, when the report is per project.'),
+    window: durationSchema.default('90d'),
+    schedule: z
+      .object({ cron: cronPattern, timezone: ianaTimezone })
+      .strict()
+      .optional()
+      .describe('When the report runs; the time zone is required so runs never drift between machines.'),
+    recipients: z.array(z.email()).default([]),
+    formats: z.array(z.enum(['html', 'email', 'md', 'json', 'csv'])).default(['html', 'email', 'json']),
+    partial: z
+      .boolean()
+      .default(false)
+      .describe('Send a report even when syncing one of its projects failed (the failure is stated in it).'),
+  })
+  .strict();
+
+export const emailConfigSchema = z
+  .object({
+    from: z.string().min(3).default('rolecall <rolecall@localhost>').describe('From address of report emails.'),
+    replyTo: z.email().optional(),
+    reportBaseUrl: z
+      .url()
+      .optional()
+      .describe('Public URL of `rolecall serve`, used for the "open the full report" link.'),
+    maxAttempts: z.number().int().min(1).max(20).default(5),
+  })
+  .strict();
+
+export const analysisConfigSchema = z
+  .object({
+    window: durationSchema.default('90d').describe('Default analysis window.'),
+    timezone: ianaTimezone.default('UTC').describe('Time zone for weeks and dates in reports.'),
+  })
+  .strict();
+
+export const rolecallConfigSchema = z
+  .object({
+    jira: jiraConfigSchema.default(() => jiraConfigSchema.parse({})),
+    sync: syncConfigSchema.default(() => syncConfigSchema.parse({})),
+    analysis: analysisConfigSchema.default(() => analysisConfigSchema.parse({})),
+    teams: z.array(teamConfigSchema).default([]),
+    classification: z
+      .object({
+        rulesFile: z.string().optional().describe('A classification.yaml replacing the shipped default rules.'),
+        overrides: z.array(z.record(z.string(), z.unknown())).default([]).describe('Rule overrides, by rule id.'),
+      })
+      .strict()
+      .default({ overrides: [] }),
+    reports: z.array(reportConfigSchema).default([]),
+    email: emailConfigSchema.default(() => emailConfigSchema.parse({})),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.teams.forEach((t, i) => {
+      if (seen.has(t.name))
+        ctx.addIssue({ code: 'custom', path: ['teams', i, 'name'], message: `duplicate team name "${t.name}"` });
+      seen.add(t.name);
+    });
+    const reports = new Set<string>();
+    cfg.reports.forEach((r, i) => {
+      if (reports.has(r.name))
+        ctx.addIssue({ code: 'custom', path: ['reports', i, 'name'], message: `duplicate report name "${r.name}"` });
+      reports.add(r.name);
+      r.teams?.forEach((t, j) => {
+        if (!seen.has(t))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['reports', i, 'teams', j],
+            message: `unknown team "${t}" (define it under teams:)`,
+          });
+      });
+    });
+  });
+
+export type RolecallConfig = z.infer<typeof rolecallConfigSchema>;
+export type TeamConfig = z.infer<typeof teamConfigSchema>;
+export type ReportConfig = z.infer<typeof reportConfigSchema>;

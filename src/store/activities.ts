@@ -1,0 +1,110 @@
+import type { Activity } from '../domain/activity.js';
+import type { Db } from './db.js';
+
+const COLUMNS = `id text, site text, project text, "issueKey" text, "issueId" text, "issueType" text,
+  "hierarchyLevel" smallint, "projectType" text, "actorId" text, "actorName" text, "actorType" text,
+  at timestamptz, kind text, detail jsonb`;
+
+/** Rows per statement: one JSON parameter per batch keeps both drivers fast without row-at-a-time inserts. */
+export const UPSERT_BATCH = 5000;
+
+/** Bulk upsert: facts with a known id are refreshed (and undeleted), new ones inserted. Returns rows written. */
+export async function upsertActivities(db: Db, facts: readonly Activity[]): Promise<number> {
+  let written = 0;
+  for (let i = 0; i < facts.length; i += UPSERT_BATCH) {
+    const batch = facts.slice(i, i + UPSERT_BATCH);
+    const rows = await db.query<{ n: number }>(
+      `WITH ins AS (
+         INSERT INTO activities (id, site, project, issue_key, issue_id, issue_type, hierarchy_level, project_type,
+                                 actor_id, actor_name, actor_type, at, kind, detail, deleted_at)
+         SELECT id, site, project, "issueKey", "issueId", "issueType", "hierarchyLevel", "projectType",
+                "actorId", "actorName", "actorType", at, kind, detail, NULL
+         FROM jsonb_to_recordset($1::jsonb) AS x(${COLUMNS})
+         ON CONFLICT (id) DO UPDATE SET
+           issue_key = EXCLUDED.issue_key, issue_type = EXCLUDED.issue_type,
+           hierarchy_level = EXCLUDED.hierarchy_level, project_type = EXCLUDED.project_type,
+           actor_name = EXCLUDED.actor_name, actor_type = EXCLUDED.actor_type, detail = EXCLUDED.detail,
+           deleted_at = NULL
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
+      [JSON.stringify(batch)],
+    );
+    written += rows[0]?.n ?? 0;
+  }
+  return written;
+}
+
+interface ActivityRow {
+  id: string;
+  site: string;
+  project: string;
+  issue_key: string;
+  issue_id: string;
+  issue_type: string;
+  hierarchy_level: number;
+  project_type: Activity['projectType'];
+  actor_id: string;
+  actor_name: string;
+  actor_type: Activity['actorType'];
+  at: Date | string;
+  kind: Activity['kind'];
+  detail: Record<string, unknown> | string;
+}
+
+export function activityFromRow(r: ActivityRow): Activity {
+  return {
+    id: r.id,
+    site: r.site,
+    project: r.project,
+    issueKey: r.issue_key,
+    issueId: r.issue_id,
+    issueType: r.issue_type,
+    hierarchyLevel: Number(r.hierarchy_level),
+    projectType: r.project_type,
+    actorId: r.actor_id,
+    actorName: r.actor_name,
+    actorType: r.actor_type,
+    at: new Date(r.at).toISOString(),
+    kind: r.kind,
+    detail: typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail,
+  };
+}
+
+export interface ActivityQuery {
+  site?: string;
+  project?: string;
+  since?: string;
+  until?: string;
+  includeDeleted?: boolean;
+}
+
+/** Streams facts in (at, id) order, a page at a time, so exports of millions of rows stay in bounded memory. */
+export async function* iterateActivities(db: Db, q: ActivityQuery, pageSize = 10_000): AsyncGenerator<Activity> {
+  let afterAt = '-infinity';
+  let afterId = '';
+  for (;;) {
+    const rows = await db.query<ActivityRow>(
+      `SELECT * FROM activities
+       WHERE ($1::text IS NULL OR site = $1) AND ($2::text IS NULL OR project = $2)
+         AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
+         AND ($5::boolean OR deleted_at IS NULL)
+         AND (at, id) > ($6::timestamptz, $7::text)
+       ORDER BY at, id LIMIT $8`,
+      [
+        q.site ?? null,
+        q.project ?? null,
+        q.since ?? null,
+        q.until ?? null,
+        q.includeDeleted ?? false,
+        afterAt,
+        afterId,
+        pageSize,
+      ],
+    );
+    for (const r of rows) yield activityFromRow(r);
+    if (rows.length < pageSize) return;
+    const last = rows[rows.length - 1]!;
+    afterAt = new Date(last.at).toISOString();
+    afterId = last.id;
+  }
+}

@@ -1,0 +1,30 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { packagePath } from '../util/package-root.js';
+import type { Db } from './db.js';
+
+export const MIGRATIONS_DIR = packagePath('src', 'store', 'migrations');
+
+/**
+ * Applies every `NNN_name.sql` in src/store/migrations not yet recorded, in file-name order, each in its own
+ * transaction. An advisory lock keeps concurrent processes (several workers starting at once) from racing.
+ */
+export async function migrate(db: Db, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort();
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+  );
+  const applied: string[] = [];
+  await db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock(7261001)');
+    const done = new Set((await tx.query<{ id: string }>('SELECT id FROM schema_migrations')).map((r) => r.id));
+    for (const file of files) {
+      if (done.has(file)) continue;
+      await tx.exec(readFileSync(`${dir}/${file}`, 'utf8'));
+      await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [file]);
+      applied.push(file);
+    }
+  });
+  return applied;
+}

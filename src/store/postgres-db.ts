@@ -1,0 +1,57 @@
+import pg from 'pg';
+import type { Db } from './db.js';
+
+// count(*) and sums arrive as int8; numbers are what PGlite gives too, and our counts fit.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+function fromClient(client: pg.PoolClient): Db {
+  return {
+    driver: 'postgres',
+    async query<T>(sql: string, params: unknown[] = []) {
+      const res = await client.query(sql, params);
+      return res.rows as T[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+    async transaction<T>(fn: (tx: Db) => Promise<T>) {
+      return fn(this);
+    },
+    async close() {},
+  };
+}
+
+/** A PostgreSQL server through a small pool. */
+export async function openPostgresDb(url: string): Promise<Db> {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  // Fail now, with the server's own message, rather than on the first query.
+  const probe = await pool.connect();
+  probe.release();
+  return {
+    driver: 'postgres',
+    async query<T>(sql: string, params: unknown[] = []) {
+      const res = await pool.query(sql, params);
+      return res.rows as T[];
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async transaction<T>(fn: (tx: Db) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const out = await fn(fromClient(client));
+        await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
