@@ -45,7 +45,7 @@ export function buildProgram(): Command {
   registerScheduler(program);
   registerServe(program);
   registerConfig(program);
-  program.commands.forEach((c) => c.showHelpAfterError());
+  for (const c of program.commands) c.showHelpAfterError();
   return program;
 }
 
