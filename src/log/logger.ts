@@ -34,7 +34,7 @@ export const REDACTED_PATHS = [
   '*.REDIS_URL',
 ];
 
-const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+)(?::([^/\s@]*))?@/gi;
+const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)([^/\s:@]*)(?::([^/\s@]*))?@/gi;
 
 /** Removes `user:password@` from URLs inside free text (error messages often quote connection strings). */
 export function redactUrlCredentials(text: string): string {
