@@ -42,7 +42,8 @@ export function parseConfigText(text: string, source: string): { config?: Roleca
  * so `rolecall config check` can list them all at once.
  */
 export function loadConfig(options: { env?: NodeJS.ProcessEnv; configPath?: string } = {}): LoadedConfig {
-  const rawEnv = options.env ?? process.env;
+  // An empty variable (`FOO=`) means unset, as in most tools.
+  const rawEnv = Object.fromEntries(Object.entries(options.env ?? process.env).filter(([, v]) => v !== ''));
   const problems: ConfigProblem[] = [];
 
   const envResult = envSchema.safeParse(rawEnv);
