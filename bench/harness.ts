@@ -1,0 +1,65 @@
+/**
+ * Benchmark plumbing: every benchmark runs its baseline in the same process and reports ratios (absolute times
+ * are noisy on shared machines), plus one JSON line for machines to read. A missed target fails the run.
+ */
+export interface Target {
+  /** What is compared, e.g. "wall time / lower bound". */
+  name: string;
+  value: number;
+  /** `max`: value must be ≤ limit; `min`: value must be ≥ limit. */
+  kind: 'max' | 'min';
+  limit: number;
+}
+
+export interface BenchResult {
+  bench: string;
+  /** Raw measurements (ms, bytes, counts) for the JSON line. */
+  metrics: Record<string, number | string>;
+  targets: Target[];
+}
+
+export function met(t: Target): boolean {
+  return t.kind === 'max' ? t.value <= t.limit : t.value >= t.limit;
+}
+
+export function ratio(a: number, b: number): number {
+  return b === 0 ? Number.POSITIVE_INFINITY : a / b;
+}
+
+/** Runs `fn` while sampling this process's RSS; returns the result, elapsed ms and the peak RSS in bytes. */
+export async function measure<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number; peakRss: number }> {
+  let peakRss = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  }, 20);
+  const start = performance.now();
+  try {
+    const value = await fn();
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    return { value, ms: performance.now() - start, peakRss };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export function fmt(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  if (Math.abs(n) >= 100) return n.toFixed(0);
+  if (Math.abs(n) >= 10) return n.toFixed(1);
+  return n.toFixed(2);
+}
+
+export function mib(bytes: number): number {
+  return bytes / 1024 / 1024;
+}
+
+/** The human table: one row per target. */
+export function summaryTable(results: BenchResult[]): string {
+  const rows = results.flatMap((r) =>
+    r.targets.map((t) => [r.bench, t.name, fmt(t.value), `${t.kind === 'max' ? '≤' : '≥'} ${fmt(t.limit)}`, met(t) ? 'ok' : 'MISSED']),
+  );
+  const header = ['benchmark', 'measure', 'value', 'target', ''];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,72 @@
+import type { Activity } from '../src/domain/activity.js';
+import { upsertActivities } from '../src/store/activities.js';
+import type { Db } from '../src/store/db.js';
+import { openStore } from '../src/store/open.js';
+import { type BenchResult, fmt, measure, ratio } from './harness.js';
+
+const KINDS: Activity['kind'][] = ['issue.created', 'issue.refined', 'issue.ranked', 'issue.transitioned', 'issue.commented'];
+
+function syntheticFact(i: number, site: string): Activity {
+  return {
+    id: `${site}:${i >> 4}:${i}:0`,
+    site,
+    project: `P${i % 7}`,
+    issueKey: `P${i % 7}-${i >> 4}`,
+    issueId: String(i >> 4),
+    issueType: 'Story',
+    hierarchyLevel: 0,
+    projectType: 'software',
+    actorId: `acct-${i % 40}`,
+    actorName: `Person ${i % 40}`,
+    actorType: 'atlassian',
+    at: new Date(Date.UTC(2026, 5, 1) + i * 1000).toISOString(),
+    kind: KINDS[i % KINDS.length]!,
+    detail: { field: 'summary', from: 'old text', to: 'new text' },
+  };
+}
+
+async function naiveInsert(db: Db, facts: Activity[]): Promise<void> {
+  for (const f of facts) {
+    await db.query(
+      `INSERT INTO activities (id, site, project, issue_key, issue_id, issue_type, hierarchy_level, project_type,
+         actor_id, actor_name, actor_type, at, kind, detail)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) ON CONFLICT (id) DO NOTHING`,
+      [f.id, f.site, f.project, f.issueKey, f.issueId, f.issueType, f.hierarchyLevel, f.projectType, f.actorId, f.actorName, f.actorType, f.at, f.kind, JSON.stringify(f.detail)],
+    );
+  }
+}
+
+async function benchOne(driver: 'pglite' | 'postgres', n: number): Promise<BenchResult> {
+  const db = await openStore(driver === 'postgres' ? { databaseUrl: process.env.DATABASE_URL! } : { memory: true });
+  const site = `bench-store-${process.pid}`;
+  try {
+    await db.query('DELETE FROM activities WHERE site = $1 OR site = $2', [site, `${site}-naive`]);
+    const facts = Array.from({ length: n }, (_, i) => syntheticFact(i, site));
+    const bulk = await measure(() => upsertActivities(db, facts));
+    const naiveN = Math.min(n, 5000);
+    const naiveFacts = Array.from({ length: naiveN }, (_, i) => syntheticFact(i, `${site}-naive`));
+    const naive = await measure(() => naiveInsert(db, naiveFacts));
+    const bulkRate = n / (bulk.ms / 1000);
+    const naiveRate = naiveN / (naive.ms / 1000);
+    const [size] = await db.query<{ bytes: number }>(
+      "SELECT (pg_total_relation_size('activities'))::float8 AS bytes",
+    );
+    const [count] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities');
+    const bytesPerMillion = ((size?.bytes ?? 0) / Math.max(1, count?.n ?? 1)) * 1_000_000;
+    return {
+      bench: `store-writes-${driver}`,
+      metrics: { facts: n, bulkFactsPerSec: Math.round(bulkRate), naiveFactsPerSec: Math.round(naiveRate), mibPerMillionFacts: Number(fmt(bytesPerMillion / 1024 / 1024)) },
+      targets: [{ name: 'bulk facts/s ÷ row-at-a-time facts/s', value: ratio(bulkRate, naiveRate), kind: 'min', limit: 5 }],
+    };
+  } finally {
+    await db.query('DELETE FROM activities WHERE site = $1 OR site = $2', [site, `${site}-naive`]);
+    await db.close();
+  }
+}
+
+/** Facts per second into each store, bulk against the naive row-at-a-time insert, and size on disk per million. */
+export async function benchStoreWrites(options: { facts: number }): Promise<BenchResult[]> {
+  const out = [await benchOne('pglite', options.facts)];
+  if (process.env.DATABASE_URL) out.push(await benchOne('postgres', options.facts));
+  return out;
+}
