@@ -1,0 +1,61 @@
+/** Pure helpers deciding how long to wait before the next attempt. */
+
+type HeaderBag = Record<string, unknown> | undefined;
+
+function header(headers: HeaderBag, name: string): string | undefined {
+  if (!headers) return undefined;
+  const lower = name.toLowerCase();
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.toLowerCase() === lower) return Array.isArray(v) ? String(v[0]) : v == null ? undefined : String(v);
+  }
+  return undefined;
+}
+
+/**
+ * How long Jira asked us to stay away after a 429 (or 503): `Retry-After` (seconds or an HTTP date), else
+ * `X-RateLimit-Reset` (ISO time, or epoch seconds on some proxies). Undefined when neither says.
+ */
+export function retryAfterMs(headers: HeaderBag, nowMs: number = Date.now()): number | undefined {
+  const ra = header(headers, 'retry-after');
+  if (ra !== undefined && ra.trim() !== '') {
+    const secs = Number(ra);
+    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+    const at = Date.parse(ra);
+    if (Number.isFinite(at)) return Math.max(0, at - nowMs);
+  }
+  const reset = header(headers, 'x-ratelimit-reset') ?? header(headers, 'x-ratelimiting-reset');
+  if (reset !== undefined && reset.trim() !== '') {
+    const asNumber = Number(reset);
+    if (Number.isFinite(asNumber)) {
+      // Epoch seconds vs. seconds-from-now: anything before 2001 cannot be an epoch.
+      return Math.max(0, asNumber > 1e9 ? asNumber * 1000 - nowMs : asNumber * 1000);
+    }
+    const at = Date.parse(reset);
+    if (Number.isFinite(at)) return Math.max(0, at - nowMs);
+  }
+  return undefined;
+}
+
+export function rateLimitReason(headers: HeaderBag): string | undefined {
+  return header(headers, 'ratelimit-reason');
+}
+
+/** Server's clock from the `Date` header (seconds precision), used for sync watermarks. */
+export function serverDate(headers: HeaderBag): Date | undefined {
+  const d = header(headers, 'date');
+  if (!d) return undefined;
+  const t = Date.parse(d);
+  return Number.isFinite(t) ? new Date(t) : undefined;
+}
+
+/**
+ * Exponential backoff with ×0.7–1.3 jitter (Atlassian's recommendation): base·2^attempt, capped.
+ * `random` is injectable for tests.
+ */
+export function backoffMs(attempt: number, baseMs = 250, capMs = 30_000, random: () => number = Math.random): number {
+  const raw = Math.min(capMs, baseMs * 2 ** attempt);
+  return Math.round(raw * (0.7 + 0.6 * random()));
+}
+
+/** Extra margin after a Retry-After window so clock granularity never lands us inside it. */
+export const RETRY_AFTER_MARGIN_MS = 50;

@@ -1,0 +1,265 @@
+import { z } from 'zod';
+
+/**
+ * Shapes of the Jira responses we read. Only what sync uses is validated; everything else passes through
+ * untouched (loose objects), so a new Jira field never breaks a sync but a missing or mistyped one we rely on
+ * is reported with the endpoint and its path.
+ */
+
+const idString = z.union([z.string(), z.number()]).transform((v) => String(v));
+const nullish = <T extends z.ZodType>(s: T) => s.nullish();
+
+export const userSchema = z.looseObject({
+  accountId: nullish(z.string()),
+  /** Data Center identity. */
+  name: nullish(z.string()),
+  key: nullish(z.string()),
+  displayName: nullish(z.string()),
+  accountType: nullish(z.string()),
+  active: nullish(z.boolean()),
+  emailAddress: nullish(z.string()),
+  timeZone: nullish(z.string()),
+});
+export type JiraUser = z.infer<typeof userSchema>;
+
+export const serverInfoSchema = z.looseObject({
+  baseUrl: nullish(z.string()),
+  version: nullish(z.string()),
+  deploymentType: nullish(z.string()),
+  serverTime: nullish(z.string()),
+});
+
+export const myselfSchema = userSchema;
+
+export const fieldSchema = z.looseObject({
+  id: z.string(),
+  key: nullish(z.string()),
+  name: z.string(),
+  untranslatedName: nullish(z.string()),
+  custom: nullish(z.boolean()),
+  clauseNames: nullish(z.array(z.string())),
+  schema: nullish(
+    z.looseObject({
+      type: nullish(z.string()),
+      custom: nullish(z.string()),
+      system: nullish(z.string()),
+      items: nullish(z.string()),
+    }),
+  ),
+});
+export const fieldsSchema = z.array(fieldSchema);
+export type JiraFieldInfo = z.infer<typeof fieldSchema>;
+
+export const issueTypeSchema = z.looseObject({
+  id: idString,
+  name: z.string(),
+  untranslatedName: nullish(z.string()),
+  subtask: nullish(z.boolean()),
+  hierarchyLevel: nullish(z.number()),
+});
+export const issueTypesSchema = z.array(issueTypeSchema);
+export type JiraIssueTypeInfo = z.infer<typeof issueTypeSchema>;
+
+export const statusSchema = z.looseObject({
+  id: idString,
+  name: z.string(),
+  untranslatedName: nullish(z.string()),
+  statusCategory: nullish(z.looseObject({ key: z.string() })),
+});
+export const statusesSchema = z.array(statusSchema);
+
+export const projectSchema = z.looseObject({
+  id: idString,
+  key: z.string(),
+  name: z.string(),
+  projectTypeKey: nullish(z.string()),
+});
+export type JiraProjectInfo = z.infer<typeof projectSchema>;
+
+const agilePage = <T extends z.ZodType>(item: T) =>
+  z.looseObject({
+    values: z.array(item),
+    isLast: nullish(z.boolean()),
+    startAt: nullish(z.number()),
+    maxResults: nullish(z.number()),
+    total: nullish(z.number()),
+  });
+
+export const boardSchema = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  type: z.string(),
+  location: nullish(z.looseObject({ projectKey: nullish(z.string()), projectId: nullish(idString) })),
+});
+export const boardsPageSchema = agilePage(boardSchema);
+export type JiraBoard = z.infer<typeof boardSchema>;
+
+export const boardConfigurationSchema = z.looseObject({
+  id: nullish(z.number()),
+  estimation: nullish(
+    z.looseObject({
+      type: nullish(z.string()),
+      field: nullish(z.looseObject({ fieldId: z.string(), displayName: nullish(z.string()) })),
+    }),
+  ),
+  ranking: nullish(z.looseObject({ rankCustomFieldId: nullish(z.number()) })),
+});
+export type JiraBoardConfiguration = z.infer<typeof boardConfigurationSchema>;
+
+export const sprintSchema = z.looseObject({
+  id: z.number(),
+  name: z.string(),
+  state: z.string(),
+  startDate: nullish(z.string()),
+  endDate: nullish(z.string()),
+  completeDate: nullish(z.string()),
+  originBoardId: nullish(z.number()),
+});
+export const sprintsPageSchema = agilePage(sprintSchema);
+export type JiraSprint = z.infer<typeof sprintSchema>;
+
+export const versionSchema = z.looseObject({
+  id: idString,
+  name: z.string(),
+  released: nullish(z.boolean()),
+  archived: nullish(z.boolean()),
+  releaseDate: nullish(z.string()),
+  startDate: nullish(z.string()),
+});
+export const versionsPageSchema = agilePage(versionSchema);
+/** DC's `/project/{key}/versions` returns a plain array. */
+export const versionsListSchema = z.array(versionSchema);
+export type JiraVersion = z.infer<typeof versionSchema>;
+
+export const changeItemSchema = z.looseObject({
+  field: z.string(),
+  fieldId: nullish(z.string()),
+  fieldtype: nullish(z.string()),
+  from: nullish(z.union([z.string(), z.number()]).transform((v) => String(v))),
+  fromString: nullish(z.string()),
+  to: nullish(z.union([z.string(), z.number()]).transform((v) => String(v))),
+  toString: nullish(z.string()),
+  tmpFromAccountId: nullish(z.string()),
+  tmpToAccountId: nullish(z.string()),
+});
+export type JiraChangeItem = z.infer<typeof changeItemSchema>;
+
+/** Bulkfetch's example sends `created` as epoch milliseconds, its schema as a date-time: accept both. */
+const timestamp = z.union([z.string(), z.number()]);
+
+export const historySchema = z.looseObject({
+  id: idString,
+  author: nullish(userSchema),
+  created: timestamp,
+  items: z.array(changeItemSchema),
+});
+export type JiraHistory = z.infer<typeof historySchema>;
+
+export const commentSchema = z.looseObject({
+  id: idString,
+  author: nullish(userSchema),
+  created: z.string(),
+});
+export type JiraComment = z.infer<typeof commentSchema>;
+
+export const worklogSchema = z.looseObject({
+  id: idString,
+  author: nullish(userSchema),
+  created: z.string(),
+  started: nullish(z.string()),
+});
+export type JiraWorklog = z.infer<typeof worklogSchema>;
+
+export const embeddedCommentsSchema = z.looseObject({
+  total: nullish(z.number()),
+  maxResults: nullish(z.number()),
+  startAt: nullish(z.number()),
+  comments: nullish(z.array(commentSchema)),
+});
+export const embeddedWorklogsSchema = z.looseObject({
+  total: nullish(z.number()),
+  maxResults: nullish(z.number()),
+  startAt: nullish(z.number()),
+  worklogs: nullish(z.array(worklogSchema)),
+});
+export const issueFieldsSchema = z.looseObject({
+  created: nullish(z.string()),
+  updated: nullish(z.string()),
+  creator: nullish(userSchema),
+  reporter: nullish(userSchema),
+  assignee: nullish(userSchema),
+  issuetype: nullish(issueTypeSchema),
+  project: nullish(z.looseObject({ id: nullish(idString), key: z.string(), projectTypeKey: nullish(z.string()) })),
+  status: nullish(statusSchema),
+  parent: nullish(z.looseObject({ id: idString, key: nullish(z.string()) })),
+  components: nullish(z.array(z.looseObject({ id: nullish(idString), name: nullish(z.string()) }))),
+  issuelinks: nullish(z.array(z.unknown())),
+  fixVersions: nullish(z.array(z.looseObject({ id: idString }))),
+  comment: nullish(embeddedCommentsSchema),
+  worklog: nullish(embeddedWorklogsSchema),
+});
+
+export const embeddedChangelogSchema = z.looseObject({
+  startAt: nullish(z.number()),
+  maxResults: nullish(z.number()),
+  total: nullish(z.number()),
+  histories: z.array(historySchema),
+});
+
+export const searchIssueSchema = z.looseObject({
+  id: idString,
+  key: nullish(z.string()),
+  fields: nullish(issueFieldsSchema),
+  changelog: nullish(embeddedChangelogSchema),
+});
+export type JiraSearchIssue = z.infer<typeof searchIssueSchema>;
+
+export const searchJqlPageSchema = z.looseObject({
+  issues: z.array(searchIssueSchema),
+  nextPageToken: nullish(z.string()),
+  isLast: nullish(z.boolean()),
+});
+
+export const searchDcPageSchema = z.looseObject({
+  issues: z.array(searchIssueSchema),
+  startAt: nullish(z.number()),
+  maxResults: nullish(z.number()),
+  total: nullish(z.number()),
+});
+
+export const bulkIssuesSchema = z.looseObject({
+  issues: z.array(searchIssueSchema),
+  issueErrors: nullish(z.array(z.unknown())),
+});
+
+export const bulkChangelogSchema = z.looseObject({
+  issueChangeLogs: z.array(
+    z.looseObject({
+      issueId: idString,
+      changeHistories: z.array(historySchema),
+    }),
+  ),
+  nextPageToken: nullish(z.string()),
+});
+
+export const changelogPageSchema = z.looseObject({
+  values: z.array(historySchema),
+  startAt: nullish(z.number()),
+  maxResults: nullish(z.number()),
+  total: nullish(z.number()),
+  isLast: nullish(z.boolean()),
+});
+
+export const commentsPageSchema = z.looseObject({
+  comments: z.array(commentSchema),
+  startAt: nullish(z.number()),
+  maxResults: nullish(z.number()),
+  total: nullish(z.number()),
+});
+
+export const worklogsPageSchema = z.looseObject({
+  worklogs: z.array(worklogSchema),
+  startAt: nullish(z.number()),
+  maxResults: nullish(z.number()),
+  total: nullish(z.number()),
+});
