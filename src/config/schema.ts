@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ruleOverrideSchema } from '../classify/rule-schema.js';
 import { durationSchema } from './duration.js';
 
 const projectKey = z
@@ -133,7 +134,13 @@ export const rolecallConfigSchema = z
     classification: z
       .object({
         rulesFile: z.string().optional().describe('A classification.yaml replacing the shipped default rules.'),
-        overrides: z.array(z.record(z.string(), z.unknown())).default([]).describe('Rule overrides, by rule id.'),
+        overrides: z
+          .array(ruleOverrideSchema)
+          .default([])
+          .describe(
+            'Rule changes applied in order: by rule id change weight, category, signal or match, or switch a rule off ' +
+              '(enabled: false), optionally only for some sites or teams; a new id with match, signal and category adds a rule.',
+          ),
       })
       .strict()
       .default({ overrides: [] }),

@@ -1,0 +1,68 @@
+import type { RuleMatch } from './rule-schema.js';
+import type { EffectiveRule, RuleScope, RuleSet } from './rule-set.js';
+
+/** A SQL string literal. Rule values are validated text; quoting keeps them inert regardless. */
+export function sqlText(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+function inList(expr: string, values: readonly string[]): string {
+  return `${expr} IN (${values.map(sqlText).join(', ')})`;
+}
+
+function matchSql(m: RuleMatch, a: string): string[] {
+  const parts: string[] = [];
+  if (m.kinds) parts.push(inList(`${a}.kind`, m.kinds));
+  if (m.level?.min !== undefined) parts.push(`${a}.hierarchy_level >= ${Math.trunc(m.level.min)}`);
+  if (m.level?.max !== undefined) parts.push(`${a}.hierarchy_level <= ${Math.trunc(m.level.max)}`);
+  if (m.projectTypes) parts.push(inList(`${a}.project_type`, m.projectTypes));
+  if (m.issueTypes)
+    parts.push(
+      inList(
+        `lower(${a}.issue_type)`,
+        m.issueTypes.map((t) => t.toLowerCase()),
+      ),
+    );
+  if (m.detail) {
+    for (const [key, values] of Object.entries(m.detail)) parts.push(inList(`${a}.detail->>${sqlText(key)}`, values));
+  }
+  if (m.labels) parts.push(`(${a}.detail->'labels') ?| ARRAY[${m.labels.map(sqlText).join(', ')}]::text[]`);
+  const assignee = `coalesce(${a}.detail->>'assigneeId', '')`;
+  if (m.actor === 'assignee') parts.push(`${assignee} = ${a}.actor_id`);
+  if (m.actor === 'not-assignee') parts.push(`${assignee} <> '' AND ${assignee} <> ${a}.actor_id`);
+  if (m.actor === 'unassigned') parts.push(`${assignee} = ''`);
+  return parts;
+}
+
+function scopeSql(s: RuleScope, a: string): string {
+  const parts: string[] = [];
+  if (s.sites) parts.push(inList(`${a}.site`, s.sites));
+  if (s.teams) {
+    const teams = s.teams.map((t) => {
+      const project = t.projects.length > 0 ? inList(`${a}.project`, t.projects) : 'false';
+      return t.members
+        ? `(${project} AND ${t.members.length > 0 ? inList(`${a}.actor_id`, t.members) : 'false'})`
+        : `(${project})`;
+    });
+    parts.push(`(${teams.join(' OR ')})`);
+  }
+  return parts.length > 0 ? parts.join(' AND ') : 'true';
+}
+
+function ruleSql(rule: EffectiveRule, a: string): string {
+  const parts = matchSql(rule.match, a);
+  if (rule.scope) parts.unshift(`(${scopeSql(rule.scope, a)})`);
+  for (const ex of rule.exclude) parts.push(`NOT (${scopeSql(ex, a)})`);
+  return parts.length > 0 ? parts.join(' AND ') : 'true';
+}
+
+/**
+ * The rule set as one SQL expression yielding the index of the deciding rule (-1: none), over columns of the
+ * `activities` row aliased `alias`. CASE evaluates branches in order, which is exactly first-match semantics; the
+ * index maps back to rule id, category and weight in JS, so the aggregation groups by a small integer.
+ */
+export function compileRuleCase(ruleSet: RuleSet, alias = 'a'): string {
+  if (ruleSet.rules.length === 0) return '-1';
+  const branches = ruleSet.rules.map((r) => `WHEN ${ruleSql(r, alias)} THEN ${r.index}`);
+  return `CASE ${branches.join(' ')} ELSE -1 END`;
+}
