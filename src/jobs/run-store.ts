@@ -1,0 +1,104 @@
+import type { Db } from '../store/db.js';
+import type { RunStage, RunTracker } from './ports.js';
+
+export type RunState = 'queued' | 'running' | 'completed' | 'failed';
+
+export interface AnalysisRun {
+  id: string;
+  state: RunState;
+  stage: RunStage | null;
+  finalStage: RunStage;
+  progress: Record<string, unknown>;
+  request: Record<string, unknown>;
+  analysisId: string | null;
+  reportId: string | null;
+  rootQueue: string;
+  rootJobId: string;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface Row {
+  id: string;
+  state: RunState;
+  stage: RunStage | null;
+  final_stage: RunStage;
+  progress: Record<string, unknown> | string;
+  request: Record<string, unknown> | string;
+  analysis_id: string | null;
+  report_id: string | null;
+  root_queue: string;
+  root_job_id: string;
+  error: string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const json = (v: Record<string, unknown> | string) => (typeof v === 'string' ? JSON.parse(v) : v);
+
+function fromRow(r: Row): AnalysisRun {
+  return {
+    id: r.id,
+    state: r.state,
+    stage: r.stage,
+    finalStage: r.final_stage,
+    progress: json(r.progress),
+    request: json(r.request),
+    analysisId: r.analysis_id,
+    reportId: r.report_id,
+    rootQueue: r.root_queue,
+    rootJobId: r.root_job_id,
+    error: r.error,
+    createdAt: new Date(r.created_at).toISOString(),
+    updatedAt: new Date(r.updated_at).toISOString(),
+  };
+}
+
+/** analysis_runs rows: created by the API, moved along by the job handlers (RunTracker). */
+export class RunStore implements RunTracker {
+  constructor(private readonly db: Db) {}
+
+  async create(run: {
+    id: string;
+    finalStage: RunStage;
+    request: Record<string, unknown>;
+    rootQueue: string;
+    rootJobId: string;
+  }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO analysis_runs (id, final_stage, request, root_queue, root_job_id) VALUES ($1, $2, $3, $4, $5)`,
+      [run.id, run.finalStage, JSON.stringify(run.request), run.rootQueue, run.rootJobId],
+    );
+  }
+
+  async get(id: string): Promise<AnalysisRun | undefined> {
+    const rows = await this.db.query<Row>('SELECT * FROM analysis_runs WHERE id = $1', [id]);
+    return rows[0] ? fromRow(rows[0]) : undefined;
+  }
+
+  async stageStarted(runId: string, stage: RunStage, progress: Record<string, unknown> = {}): Promise<void> {
+    await this.db.query(
+      `UPDATE analysis_runs SET state = 'running', stage = $2, progress = $3, updated_at = now()
+       WHERE id = $1 AND state IN ('queued', 'running')`,
+      [runId, stage, JSON.stringify(progress)],
+    );
+  }
+
+  async stageDone(runId: string, stage: RunStage, links: { analysisId?: string; reportId?: string }): Promise<void> {
+    await this.db.query(
+      `UPDATE analysis_runs SET
+         analysis_id = COALESCE($3, analysis_id), report_id = COALESCE($4, report_id),
+         state = CASE WHEN final_stage = $2 THEN 'completed' ELSE state END, updated_at = now()
+       WHERE id = $1`,
+      [runId, stage, links.analysisId ?? null, links.reportId ?? null],
+    );
+  }
+
+  async failed(runId: string, error: string): Promise<void> {
+    await this.db.query(
+      `UPDATE analysis_runs SET state = 'failed', error = $2, updated_at = now() WHERE id = $1 AND state <> 'completed'`,
+      [runId, error.slice(0, 2000)],
+    );
+  }
+}
