@@ -1,0 +1,42 @@
+import type { RolecallConfig } from '../../../src/config/schema.js';
+import type { Stages } from '../../../src/jobs/ports.js';
+import { RunStore } from '../../../src/jobs/run-store.js';
+import { silentLogger } from '../../../src/log/logger.js';
+import { startWorkerRuntime, type WorkerRuntime } from '../../../src/queue/runtime.js';
+import type { Db } from '../../../src/store/db.js';
+import { redisUrl } from './env.js';
+import { testStages } from './test-stages.js';
+
+export const TEST_SITE = '127.0.0.1-fake';
+
+/** A worker runtime in this process on the test stages (short locks so stalls show quickly). */
+export function startTestWorker(opts: {
+  prefix: string;
+  db: Db;
+  config: RolecallConfig;
+  jiraUrl: string;
+  smtpUrl?: string;
+  queues?: string[];
+  stages?: (base: Stages) => Stages;
+  url?: string;
+}): Promise<WorkerRuntime> {
+  return startWorkerRuntime({
+    redisUrl: opts.url ?? redisUrl(),
+    prefix: opts.prefix,
+    config: opts.config,
+    site: TEST_SITE,
+    log: silentLogger,
+    runs: new RunStore(opts.db),
+    ...(opts.queues ? { queues: opts.queues } : {}),
+    stall: { lockDuration: 4000, stalledInterval: 2000 },
+    stages: ({ gate }) => {
+      const base = testStages({
+        db: opts.db,
+        gate,
+        jiraUrl: opts.jiraUrl,
+        ...(opts.smtpUrl ? { smtpUrl: opts.smtpUrl } : {}),
+      });
+      return opts.stages ? opts.stages(base) : base;
+    },
+  });
+}
