@@ -1,0 +1,94 @@
+import type { Db } from './db.js';
+
+/** A row of the `issues` table. */
+export interface IssueRow {
+  site: string;
+  issueId: string;
+  issueKey: string;
+  project: string;
+  issueType: string;
+  hierarchyLevel: number;
+  statusCategory: string | null;
+  assigneeId: string | null;
+  parentId: string | null;
+  components: string[];
+  linkCount: number;
+  storyPoints: number | null;
+  sprintIds: number[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+const ISSUE_COLUMNS = `site text, "issueId" text, "issueKey" text, project text, "issueType" text, "hierarchyLevel" smallint,
+  "statusCategory" text, "assigneeId" text, "parentId" text, components jsonb, "linkCount" integer,
+  "storyPoints" double precision, "sprintIds" jsonb, "createdAt" timestamptz, "updatedAt" timestamptz`;
+
+/** Bulk upsert of issues as last seen; a re-appearing issue is undeleted. */
+export async function upsertIssues(db: Db, rows: readonly IssueRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO issues (site, issue_id, issue_key, project, issue_type, hierarchy_level, status_category, assignee_id,
+                         parent_id, components, link_count, story_points, sprint_ids, created_at, updated_at, deleted_at)
+     SELECT site, "issueId", "issueKey", project, "issueType", "hierarchyLevel", "statusCategory", "assigneeId",
+            "parentId", components, "linkCount", "storyPoints", "sprintIds", "createdAt", "updatedAt", NULL
+     FROM jsonb_to_recordset($1::jsonb) AS x(${ISSUE_COLUMNS})
+     ON CONFLICT (site, issue_id) DO UPDATE SET
+       issue_key = EXCLUDED.issue_key, project = EXCLUDED.project, issue_type = EXCLUDED.issue_type,
+       hierarchy_level = EXCLUDED.hierarchy_level, status_category = EXCLUDED.status_category,
+       assignee_id = EXCLUDED.assignee_id, parent_id = EXCLUDED.parent_id, components = EXCLUDED.components,
+       link_count = EXCLUDED.link_count, story_points = EXCLUDED.story_points, sprint_ids = EXCLUDED.sprint_ids,
+       created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, deleted_at = NULL`,
+    [JSON.stringify(rows)],
+  );
+}
+
+/** `updated` of the given issues as stored (epoch ms), to skip issues a re-sync sees unchanged. */
+export async function storedIssueUpdates(
+  db: Db,
+  site: string,
+  issueIds: readonly string[],
+): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (issueIds.length === 0) return out;
+  const rows = await db.query<{ issue_id: string; updated_at: Date | string }>(
+    `SELECT issue_id, updated_at FROM issues
+     WHERE site = $1 AND issue_id = ANY($2::text[]) AND deleted_at IS NULL`,
+    [site, issueIds],
+  );
+  for (const r of rows) out.set(r.issue_id, new Date(r.updated_at).getTime());
+  return out;
+}
+
+/** Ids of a project's issues not marked deleted. */
+export async function liveIssueIds(db: Db, site: string, project: string): Promise<string[]> {
+  const rows = await db.query<{ issue_id: string }>(
+    'SELECT issue_id FROM issues WHERE site = $1 AND project = $2 AND deleted_at IS NULL',
+    [site, project],
+  );
+  return rows.map((r) => r.issue_id);
+}
+
+/**
+ * Marks issues (and all their facts) deleted: they vanished from Jira, or the account lost access. Facts are
+ * kept for audit but no longer count. Returns the number of facts marked.
+ */
+export async function markIssuesDeleted(
+  db: Db,
+  site: string,
+  issueIds: readonly string[],
+  at: string,
+): Promise<number> {
+  if (issueIds.length === 0) return 0;
+  await db.query('UPDATE issues SET deleted_at = $3 WHERE site = $1 AND issue_id = ANY($2::text[])', [
+    site,
+    issueIds,
+    at,
+  ]);
+  const rows = await db.query<{ n: number }>(
+    `WITH d AS (UPDATE activities SET deleted_at = $3
+                WHERE site = $1 AND issue_id = ANY($2::text[]) AND deleted_at IS NULL RETURNING 1)
+     SELECT count(*)::int AS n FROM d`,
+    [site, issueIds, at],
+  );
+  return rows[0]?.n ?? 0;
+}

@@ -1,0 +1,77 @@
+import type { Activity, ActorType, SprintPhase } from '../domain/activity.js';
+import { upsertActivities } from './activities.js';
+import type { Db } from './db.js';
+
+/** An `issue.sprint_changed` fact as sprint inference reads it. */
+export interface StoredSprintChange {
+  issueId: string;
+  issueKey: string;
+  issueType: string;
+  hierarchyLevel: number;
+  actor: { actorId: string; actorName: string; actorType: ActorType };
+  atMs: number;
+  from: number[];
+  to: number[];
+  phase: SprintPhase;
+}
+
+interface Row {
+  issue_id: string;
+  issue_key: string;
+  issue_type: string;
+  hierarchy_level: number;
+  actor_id: string;
+  actor_name: string;
+  actor_type: ActorType;
+  at: Date | string;
+  detail: { from?: number[]; to?: number[]; phase?: SprintPhase } | string;
+}
+
+/** The live sprint changes of a project that touch any of `sprintIds`. */
+export async function readSprintChanges(
+  db: Db,
+  site: string,
+  project: string,
+  sprintIds: readonly number[],
+): Promise<StoredSprintChange[]> {
+  if (sprintIds.length === 0) return [];
+  const rows = await db.query<Row>(
+    `SELECT issue_id, issue_key, issue_type, hierarchy_level, actor_id, actor_name, actor_type, at, detail
+     FROM activities
+     WHERE site = $1 AND project = $2 AND kind = 'issue.sprint_changed' AND deleted_at IS NULL
+       AND EXISTS (SELECT 1 FROM jsonb_array_elements_text((detail->'from') || (detail->'to')) AS e(v)
+                   WHERE e.v = ANY($3::text[]))`,
+    [site, project, sprintIds.map(String)],
+  );
+  return rows.map((r) => {
+    const d = typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail;
+    return {
+      issueId: r.issue_id,
+      issueKey: r.issue_key,
+      issueType: r.issue_type,
+      hierarchyLevel: Number(r.hierarchy_level),
+      actor: { actorId: r.actor_id, actorName: r.actor_name, actorType: r.actor_type },
+      atMs: new Date(r.at).getTime(),
+      from: d.from ?? [],
+      to: d.to ?? [],
+      phase: d.phase ?? 'in_sprint',
+    };
+  });
+}
+
+/** Replaces the inferred facts of the given sprints (they are derived, so they are rewritten, not patched). */
+export async function replaceInferredSprintFacts(
+  db: Db,
+  site: string,
+  sprintIds: readonly number[],
+  facts: readonly Activity[],
+): Promise<void> {
+  if (sprintIds.length > 0) {
+    await db.query(
+      `DELETE FROM activities WHERE site = $1 AND kind IN ('sprint.completed', 'sprint.planned')
+         AND detail->>'sprintId' = ANY($2::text[])`,
+      [site, sprintIds.map(String)],
+    );
+  }
+  await upsertActivities(db, facts);
+}

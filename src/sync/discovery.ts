@@ -1,0 +1,211 @@
+import type { Logger } from 'pino';
+import { parseDuration } from '../config/duration.js';
+import type { RolecallConfig } from '../config/schema.js';
+import { PROJECT_TYPES, type ProjectType } from '../domain/activity.js';
+import { isJiraError } from '../jira/errors.js';
+import type { JiraFieldInfo, JiraSprint } from '../jira/schemas.js';
+import type { JiraSite } from '../jira/site.js';
+import type { Db } from '../store/db.js';
+import { readDiscovery, writeDiscovery } from '../store/discovery.js';
+import { type FieldMap, resolveFields } from './fields.js';
+import type { IssueTypeInfo, SprintInfo } from './normalise/context.js';
+import { jiraTimeMs } from './normalise/time.js';
+
+/** What a site looks like: cached in `discovery_cache` under `site`. */
+export interface SiteDiscovery {
+  flavour: 'cloud' | 'datacenter';
+  /** The API user's time zone: JQL date literals are read in it. */
+  timeZone: string;
+  fields: Array<
+    Pick<JiraFieldInfo, 'id' | 'name' | 'untranslatedName' | 'clauseNames'> & { type?: string; custom?: string }
+  >;
+  issueTypes: Record<string, IssueTypeInfo>;
+  statusCategories: Record<string, string>;
+}
+
+export interface BoardInfo {
+  id: number;
+  type: string;
+  estimationFieldId?: string;
+}
+
+export interface VersionInfo {
+  id: string;
+  name: string;
+  released: boolean;
+  releaseDate?: string;
+}
+
+/** What a project looks like: cached under `project:KEY`. */
+export interface ProjectDiscovery {
+  key: string;
+  id: string;
+  projectType: ProjectType;
+  boards: BoardInfo[];
+  sprints: SprintInfo[];
+  versions: VersionInfo[];
+}
+
+export function discoveryTtlMs(config: RolecallConfig): number {
+  return parseDuration(config.sync.discoveryTtl) ?? 86_400_000;
+}
+
+/** The issue-type levels Jira reports; subtasks without a level are -1, everything else 0. */
+function issueTypeInfo(t: {
+  name: string;
+  untranslatedName?: string | null;
+  hierarchyLevel?: number | null;
+  subtask?: boolean | null;
+}): IssueTypeInfo {
+  return { name: t.untranslatedName ?? t.name, hierarchyLevel: t.hierarchyLevel ?? (t.subtask ? -1 : 0) };
+}
+
+async function optional<T>(what: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await what;
+  } catch (err) {
+    // Endpoints some sites lack (or hide): 404/400/403 leave us with what issues themselves tell.
+    if (isJiraError(err) && (err.status === 404 || err.status === 400 || err.status === 403)) return fallback;
+    throw err;
+  }
+}
+
+export async function discoverSite(site: JiraSite, signal?: AbortSignal): Promise<SiteDiscovery> {
+  const me = await site.myself(signal);
+  const fields = await site.fields(signal);
+  const types = await site.issueTypes(signal);
+  const statuses = await optional(site.statuses(signal), []);
+  const issueTypes: Record<string, IssueTypeInfo> = {};
+  for (const t of types) issueTypes[t.id] = issueTypeInfo(t);
+  const statusCategories: Record<string, string> = {};
+  for (const s of statuses) if (s.category) statusCategories[s.id] = s.category;
+  return {
+    flavour: site.flavour,
+    timeZone: me.timeZone ?? 'UTC',
+    fields: fields.map((f) => ({
+      id: f.id,
+      name: f.name,
+      ...(f.untranslatedName ? { untranslatedName: f.untranslatedName } : {}),
+      ...(f.clauseNames ? { clauseNames: f.clauseNames } : {}),
+      ...(f.schema?.type ? { type: f.schema.type } : {}),
+      ...(f.schema?.custom ? { custom: f.schema.custom } : {}),
+    })),
+    issueTypes,
+    statusCategories,
+  };
+}
+
+export function sprintInfo(s: JiraSprint, boardId?: number): SprintInfo {
+  const startMs = jiraTimeMs(s.startDate);
+  const endMs = jiraTimeMs(s.endDate);
+  const completeMs = jiraTimeMs(s.completeDate);
+  const board = s.originBoardId ?? boardId;
+  return {
+    id: s.id,
+    name: s.name,
+    state: s.state,
+    ...(board !== undefined ? { boardId: board } : {}),
+    ...(startMs !== undefined ? { startMs } : {}),
+    ...(endMs !== undefined ? { endMs } : {}),
+    ...(completeMs !== undefined ? { completeMs } : {}),
+  };
+}
+
+/** Sprints of the project's scrum boards (kanban boards have none). */
+export async function fetchSprints(site: JiraSite, boards: BoardInfo[], signal?: AbortSignal): Promise<SprintInfo[]> {
+  const byId = new Map<number, SprintInfo>();
+  for (const b of boards) {
+    if (b.type !== 'scrum') continue;
+    const sprints = await optional(site.sprints(b.id, signal), []);
+    for (const s of sprints) byId.set(s.id, sprintInfo(s, b.id));
+  }
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+}
+
+export async function discoverProject(site: JiraSite, key: string, signal?: AbortSignal): Promise<ProjectDiscovery> {
+  const project = await site.project(key, signal);
+  const rawBoards = await optional(site.boards(key, signal), []);
+  const boards: BoardInfo[] = [];
+  for (const b of rawBoards) {
+    if (b.location?.projectKey && b.location.projectKey !== key) continue;
+    const cfg = await optional(site.boardConfiguration(b.id, signal), {});
+    const estimation = cfg.estimation?.field?.fieldId;
+    boards.push({ id: b.id, type: b.type, ...(estimation ? { estimationFieldId: estimation } : {}) });
+  }
+  const sprints = await fetchSprints(site, boards, signal);
+  const versions = await optional(site.versions(key, signal), []);
+  const type = (PROJECT_TYPES as readonly string[]).includes(project.projectTypeKey ?? '')
+    ? (project.projectTypeKey as ProjectType)
+    : 'software';
+  return {
+    key: project.key,
+    id: project.id,
+    projectType: type,
+    boards,
+    sprints,
+    versions: versions.map((v) => ({
+      id: v.id,
+      name: v.name,
+      released: v.released ?? false,
+      ...(v.releaseDate ? { releaseDate: v.releaseDate } : {}),
+    })),
+  };
+}
+
+export interface Discovered {
+  site: SiteDiscovery;
+  project: ProjectDiscovery;
+  fields: FieldMap;
+  /** Whether anything was fetched from Jira (false: all from cache). */
+  fetched: boolean;
+}
+
+/** Site and project discovery, from the cache when fresh (and not `refresh`), else from Jira and cached. */
+export async function discover(opts: {
+  db: Db;
+  site: JiraSite;
+  project: string;
+  config: RolecallConfig;
+  refresh?: boolean;
+  log?: Logger;
+  signal?: AbortSignal;
+}): Promise<Discovered> {
+  const { db, site, project, config, signal } = opts;
+  const ttl = discoveryTtlMs(config);
+  let fetched = false;
+  let siteInfo = opts.refresh ? undefined : await readDiscovery<SiteDiscovery>(db, site.id, 'site', ttl);
+  if (!siteInfo || siteInfo.flavour !== site.flavour) {
+    siteInfo = await discoverSite(site, signal);
+    await writeDiscovery(db, site.id, 'site', siteInfo);
+    fetched = true;
+  }
+  const projectKey = `project:${project}`;
+  let projectInfo = opts.refresh ? undefined : await readDiscovery<ProjectDiscovery>(db, site.id, projectKey, ttl);
+  if (!projectInfo) {
+    projectInfo = await discoverProject(site, project, signal);
+    await writeDiscovery(db, site.id, projectKey, projectInfo);
+    fetched = true;
+  }
+  const estimation = projectInfo.boards.map((b) => b.estimationFieldId).filter((x): x is string => !!x);
+  const fields = resolveFields(
+    siteInfo.fields.map((f) => ({
+      id: f.id,
+      name: f.name,
+      untranslatedName: f.untranslatedName ?? null,
+      clauseNames: f.clauseNames ?? null,
+      schema: { type: f.type ?? null, custom: f.custom ?? null },
+    })),
+    estimation,
+    config.jira.fields,
+  );
+  opts.log?.debug({ project, fields: { ...fields, byName: undefined }, fetched }, 'discovery');
+  return { site: siteInfo, project: projectInfo, fields, fetched };
+}
+
+/** Stores refreshed sprints back into the project's cached discovery (keeps its fetch time). */
+export async function cacheSprints(db: Db, siteId: string, project: ProjectDiscovery): Promise<void> {
+  await db.query(
+    `UPDATE discovery_cache SET value = jsonb_set(value, '{sprints}', $3::jsonb) WHERE site = $1 AND key = $2`,
+    [siteId, `project:${project.key}`, JSON.stringify(project.sprints)],
+  );
+}

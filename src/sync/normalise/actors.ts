@@ -1,0 +1,30 @@
+import type { ActorType } from '../../domain/activity.js';
+import type { JiraUser } from '../../jira/schemas.js';
+
+export interface Actor {
+  actorId: string;
+  actorName: string;
+  actorType: ActorType;
+}
+
+export const UNKNOWN_ACTOR: Actor = { actorId: '', actorName: '', actorType: 'unknown' };
+
+const ACCOUNT_TYPES: Record<string, ActorType> = { atlassian: 'atlassian', app: 'app', customer: 'customer' };
+
+/**
+ * The account behind a change. Cloud identifies people by `accountId`, Data Center by user `key` (stable
+ * across renames) or `name`. A missing author is an anonymised or deleted account: kept, typed `unknown`.
+ */
+export function actorOf(user: JiraUser | null | undefined): Actor {
+  if (!user) return UNKNOWN_ACTOR;
+  const actorId = user.accountId ?? user.key ?? user.name ?? '';
+  const actorName = user.displayName ?? user.name ?? '';
+  let actorType: ActorType = user.accountType ? (ACCOUNT_TYPES[user.accountType] ?? 'unknown') : 'atlassian';
+  if (!actorId) actorType = 'unknown';
+  return { actorId, actorName, actorType };
+}
+
+/** The account id of a Cloud or DC user reference ('' when none). */
+export function accountIdOf(user: JiraUser | null | undefined): string {
+  return user?.accountId ?? user?.key ?? user?.name ?? '';
+}

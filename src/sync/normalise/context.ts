@@ -1,0 +1,40 @@
+import type { ProjectType } from '../../domain/activity.js';
+import type { FieldMap } from '../fields.js';
+
+/** A sprint as sync needs it for phases and inference (times in epoch ms). */
+export interface SprintInfo {
+  id: number;
+  name: string;
+  state: string;
+  boardId?: number;
+  startMs?: number;
+  endMs?: number;
+  completeMs?: number;
+}
+
+export interface IssueTypeInfo {
+  /** Untranslated name. */
+  name: string;
+  hierarchyLevel: number;
+}
+
+/** Everything normalisation needs to know about the site and project; plain data, JSON-safe. */
+export interface NormaliseContext {
+  site: string;
+  project: string;
+  projectType: ProjectType;
+  fields: FieldMap;
+  /** By issue type id. */
+  issueTypes: Record<string, IssueTypeInfo>;
+  /** Status id → category key (`new`, `indeterminate`, `done`). */
+  statusCategories: Record<string, string>;
+  /** By sprint id. */
+  sprints: Record<string, SprintInfo>;
+  /** Data Center: username → user key, so assignee items (usernames) match actor ids (keys). */
+  userKeyByName?: Record<string, string>;
+}
+
+/** How close to a sprint's completeDate a Sprint change counts as part of closing it. */
+export const CLOSING_WINDOW_MS = 2 * 60 * 60_000;
+/** How long before a sprint's start an add counts as planning it into a `sprint.planned` session. */
+export const PLANNING_WINDOW_MS = 8 * 24 * 60 * 60_000;

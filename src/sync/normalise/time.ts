@@ -1,0 +1,39 @@
+const COMPACT_OFFSET = /([+-])(\d{2})(\d{2})$/;
+
+/**
+ * Jira timestamps to epoch milliseconds: `2024-09-16T09:35:24.537+0300` (Cloud and DC), `…Z`, `…+03:00`, and
+ * epoch numbers (bulkfetch's example). Undefined for anything unparseable.
+ */
+export function jiraTimeMs(value: string | number | null | undefined): number | undefined {
+  if (value == null || value === '') return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (/^\d{12,}$/.test(value)) return Number(value);
+  const text = value.replace(COMPACT_OFFSET, '$1$2:$3');
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+/** ISO-8601 UTC (`…Z`) of a Jira timestamp; throws on garbage because a fact without a time is useless. */
+export function jiraTimeIso(value: string | number | null | undefined): string {
+  const ms = jiraTimeMs(value);
+  if (ms === undefined) throw new Error(`not a Jira timestamp: ${JSON.stringify(value)}`);
+  return new Date(ms).toISOString();
+}
+
+/**
+ * A JQL date literal (`"yyyy-MM-dd HH:mm"`) in the searching user's time zone: JQL reads literals in that zone,
+ * and has minute precision, so the instant is floored to the minute (callers keep an overlap anyway).
+ */
+export function jqlDateTime(ms: number, timeZone = 'UTC'): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(new Date(ms));
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
+  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+}
