@@ -47,7 +47,7 @@ export interface RedisRequestGateOptions {
   /** Requests per second allowed to each site, for the whole fleet (rolecall.yaml `jira.requestsPerSecond`). */
   requestsPerSecond: number;
   /**
-   * Fraction of the limit actually used (default 0.9): requests granted exactly on their slots still reach
+   * Fraction of the limit actually used (default 0.85): requests granted exactly on their slots still reach
    * Jira with network jitter, and the margin keeps any 1 s window Jira measures under the limit.
    */
   headroom?: number;
@@ -64,7 +64,7 @@ export class RedisRequestGate implements RequestGate {
     private readonly redis: Redis,
     options: RedisRequestGateOptions,
   ) {
-    const rate = options.requestsPerSecond * (options.headroom ?? 0.9);
+    const rate = options.requestsPerSecond * (options.headroom ?? 0.85);
     if (!(rate > 0)) throw new Error('requestsPerSecond must be positive');
     this.intervalMs = Math.ceil(1000 / rate);
     this.prefix = options.prefix ?? QUEUE_PREFIX;

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type Job,
@@ -82,6 +83,7 @@ export class WorkerPool {
     const [jobName] = jobsOfQueue(queueName);
     const def = jobName ? JOBS[jobName] : undefined;
     const workerOptions: WorkerOptions = {
+      name: `${hostname()}-${process.pid}`,
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? def?.concurrency ?? 1,

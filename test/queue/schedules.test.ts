@@ -19,7 +19,13 @@ const ZONE = 'Asia/Kathmandu'; // UTC+05:45: a schedule read in the wrong zone i
 /** A daily cron (seconds first) whose next firing is `inMs` from now, in local wall-clock time of `tz`. */
 function cronAt(at: Date, tz: string): string {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: tz, hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: tz,
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    })
       .formatToParts(at)
       .map((x) => [x.type, Number(x.value)]),
   );

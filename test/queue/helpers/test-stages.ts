@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createTransport } from 'nodemailer';
 import type { Activity } from '../../../src/domain/activity.js';
 import type { RequestGate } from '../../../src/jira/request-gate.js';
@@ -10,7 +11,14 @@ import type { Db } from '../../../src/store/db.js';
  * through the fleet gate and upserts deterministic facts after every page; analyze/render store rows; deliver
  * claims a deliveries row before sending over real SMTP, so a retry or duplicate never sends twice.
  */
-export function testStages(opts: { db: Db; gate: RequestGate; jiraUrl: string; smtpUrl?: string }): Stages {
+export function testStages(opts: {
+  db: Db;
+  gate: RequestGate;
+  jiraUrl: string;
+  smtpUrl?: string;
+  /** Extra time per page, to make a sync last long enough to interrupt. */
+  pageDelayMs?: number;
+}): Stages {
   const mailer = opts.smtpUrl ? createTransport(opts.smtpUrl) : undefined;
 
   async function get(
@@ -57,6 +65,7 @@ export function testStages(opts: { db: Db; gate: RequestGate; jiraUrl: string; s
         facts += await upsertActivities(opts.db, batch);
         issues += body.issues.length;
         onProgress?.(Math.min(99, page * 10));
+        if (opts.pageDelayMs) await sleep(opts.pageDelayMs, undefined, { signal });
         if (body.isLast) return { facts, issues, requests };
       }
     },
