@@ -35,10 +35,14 @@ function firstId(fields: JiraFieldInfo[], match: (f: JiraFieldInfo) => boolean):
 
 const STORY_POINT_NAMES = new Set(['story points', 'story point estimate']);
 
+function isNamedPoints(f: JiraFieldInfo): boolean {
+  return f.id.startsWith('customfield_') && STORY_POINT_NAMES.has(englishName(f));
+}
+
 /**
- * Resolves the fields sync cares about. Story points follow JSWCLOUD-26668: the boards' estimation fields win;
- * without a board, `jsw-story-points`, then a number field whose English name is "Story Points" / "Story point
- * estimate". Explicit ids in rolecall.yaml (`jira.fields`) override everything.
+ * Resolves the fields sync cares about. Story points follow JSWCLOUD-26668: the boards' estimation fields come
+ * first, then `jsw-story-points`, then custom fields whose English name is "Story Points" / "Story point
+ * estimate" (a change to any of them is an estimate). Explicit ids in rolecall.yaml (`jira.fields`) override.
  */
 export function resolveFields(
   fields: JiraFieldInfo[],
@@ -48,15 +52,13 @@ export function resolveFields(
   const known = new Set(fields.map((f) => f.id));
   const boardPoints = boardEstimationFieldIds.filter((id) => known.has(id) && id.startsWith('customfield_'));
   const typedPoints = firstId(fields, (f) => customType(f) === `${GH}jsw-story-points`);
-  const namedPoints = firstId(
-    fields,
-    (f) => f.schema?.type === 'number' && STORY_POINT_NAMES.has(englishName(f)) && f.id.startsWith('customfield_'),
-  );
+  const namedPoints = firstId(fields, isNamedPoints);
+  // Every story-points field counts as estimation; the boards' fields come first (they win for the value).
   const storyPoints = overrides.storyPoints
     ? [overrides.storyPoints]
-    : boardPoints.length > 0
-      ? [...new Set(boardPoints)]
-      : [typedPoints ?? namedPoints].filter((x): x is string => !!x);
+    : [...new Set([...boardPoints, typedPoints, namedPoints, ...fields.filter(isNamedPoints).map((f) => f.id)])].filter(
+        (x): x is string => !!x,
+      );
 
   const byName: Record<string, string> = {};
   for (const f of fields) {

@@ -1,16 +1,170 @@
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { CliError } from '../errors.js';
-import { action } from '../run.js';
+import { isJiraError } from '../../jira/errors.js';
+import { type SyncProgress, type SyncSummary, siteFromCliConfig, syncProjects } from '../../sync/index.js';
+import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
+import { CliError, UsageError } from '../errors.js';
+import { action, printJson, say } from '../run.js';
 
-// Placeholder until this command is implemented; it fails loudly rather than pretending to work.
+interface SyncOptions {
+  project?: string[];
+  full?: boolean;
+}
+
+const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,19}$/;
+
+function collectProject(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((v) => v.trim().toUpperCase())
+      .filter(Boolean),
+  ];
+}
+
+/** A Jira failure as the person at the terminal needs it: one line, a fix, exit 2 for configuration. */
+export function jiraCliError(err: unknown): unknown {
+  if (isJiraError(err)) return new CliError(err.message, err.exitCode, err.hint);
+  return err;
+}
+
+function progressReporter(json: boolean): { update: (p: SyncProgress) => void; stop: () => void } {
+  if (json || process.env.ROLECALL_NO_PROGRESS) return { update: () => {}, stop: () => {} };
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        stream: process.stderr,
+        format:
+          '{project} [{bar}] {value}/{total} issues | changelogs {batches} | {requests} requests | {waits} rate-limit waits | ETA {eta_formatted}',
+        hideCursor: true,
+        clearOnComplete: false,
+        etaBuffer: 50,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    return {
+      update(p) {
+        const payload = {
+          project: `${p.project} (${p.projectIndex + 1}/${p.projectCount}) ${p.phase}`,
+          batches: `${p.changelogBatchesDone}/${p.changelogBatches}`,
+          requests: p.requests,
+          waits: p.rateLimitWaits,
+        };
+        const total = Math.max(1, p.issuesChanged, p.issuesSeen);
+        if (!started) {
+          bar.start(total, p.issuesDone, payload);
+          started = true;
+        }
+        bar.setTotal(total);
+        bar.update(p.issuesDone, payload);
+      },
+      stop() {
+        if (started) bar.stop();
+      },
+    };
+  }
+  let last = 0;
+  let lastPhase = '';
+  return {
+    update(p) {
+      const now = Date.now();
+      const key = `${p.project}:${p.phase}`;
+      if (now - last < 2000 && key === lastPhase) return;
+      last = now;
+      lastPhase = key;
+      say(
+        `sync ${p.project} (${p.projectIndex + 1}/${p.projectCount}) ${p.phase}: ${p.issuesDone}/${p.issuesChanged} issues, ` +
+          `changelog batches ${p.changelogBatchesDone}/${p.changelogBatches}, ${p.requests} requests, ${p.rateLimitWaits} rate-limit waits`,
+      );
+    },
+    stop() {},
+  };
+}
+
+function printSummary(summary: SyncSummary): void {
+  for (const p of summary.projects) {
+    if (p.ok) {
+      say(
+        `${p.project}: ${p.issues} issues updated (${p.issuesSeen} seen), ${p.factsWritten} facts written, ` +
+          `${p.issuesDeleted} issues deleted, ${p.requests} requests in ${(p.durationMs / 1000).toFixed(1)} s`,
+      );
+    } else {
+      say(`${p.project}: FAILED: ${p.error?.message ?? 'unknown error'}`);
+      if (p.error?.hint) say(`  hint: ${p.error.hint}`);
+    }
+  }
+  say(
+    `synced ${summary.projects.filter((p) => p.ok).length}/${summary.projects.length} projects from ${summary.site} ` +
+      `(${summary.flavour}): ${summary.requests} requests, ${summary.rateLimitWaits} rate-limit waits, ` +
+      `${(summary.durationMs / 1000).toFixed(1)} s`,
+  );
+}
+
 export function registerSync(program: Command): void {
   program
     .command('sync')
-    .description('(sync: not implemented yet)')
-    .allowUnknownOption()
+    .description('incremental sync of Jira activity for the configured or named projects into the store')
+    .option(
+      '-p, --project <KEY>',
+      'project to sync (repeatable, or comma-separated); default sync.projects',
+      collectProject,
+    )
+    .option('--full', 're-sync everything within sync.lookback and reconcile deletions')
+    .addHelpText(
+      'after',
+      '\nEnvironment: JIRA_BASE_URL and JIRA_EMAIL + JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center).\n' +
+        'Store: DATABASE_URL, else the embedded store under ROLECALL_DATA_DIR.',
+    )
     .action(
-      action(async () => {
-        throw new CliError('rolecall sync is not implemented yet', 1);
+      action(async (cmdOpts: SyncOptions) => {
+        const globals = program.opts<GlobalOptions>();
+        const loaded = cliConfig(globals);
+        const projects = [...new Set(cmdOpts.project?.length ? cmdOpts.project : loaded.config.sync.projects)];
+        if (projects.length === 0) {
+          throw new UsageError(
+            'no projects to sync',
+            'name them with --project KEY, or list them under sync.projects in rolecall.yaml',
+          );
+        }
+        const bad = projects.filter((p) => !PROJECT_KEY.test(p));
+        if (bad.length > 0) {
+          throw new UsageError(`not a Jira project key: ${bad.join(', ')}`, 'keys look like PAY or MOB2');
+        }
+        const controller = new AbortController();
+        const onSignal = () => controller.abort(new Error('interrupted'));
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+        const reporter = progressReporter(!!globals.json);
+        let db: Awaited<ReturnType<typeof cliStore>> | undefined;
+        try {
+          const site = await siteFromCliConfig(loaded, { signal: controller.signal });
+          db = await cliStore(loaded);
+          const summary = await syncProjects({
+            db,
+            site,
+            projects,
+            full: !!cmdOpts.full,
+            config: loaded.config,
+            log: loaded.log,
+            onProgress: reporter.update,
+            signal: controller.signal,
+          });
+          reporter.stop();
+          if (globals.json) printJson(summary);
+          printSummary(summary);
+          if (!summary.ok) {
+            process.exitCode = summary.projects.some((p) => p.error?.exitCode === 2) ? 2 : 1;
+          }
+        } catch (err) {
+          reporter.stop();
+          throw jiraCliError(err);
+        } finally {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          await db?.close();
+        }
       }),
     );
 }

@@ -12,6 +12,13 @@ export const UNKNOWN_ACTOR: Actor = { actorId: '', actorName: '', actorType: 'un
 const ACCOUNT_TYPES: Record<string, ActorType> = { atlassian: 'atlassian', app: 'app', customer: 'customer' };
 
 /**
+ * GDPR-anonymised accounts keep an id but become an inactive "Former user": not a person who can hold a role.
+ */
+export function isAnonymised(user: JiraUser): boolean {
+  return user.active === false && /^former user$/i.test(user.displayName?.trim() ?? '');
+}
+
+/**
  * The account behind a change. Cloud identifies people by `accountId`, Data Center by user `key` (stable
  * across renames) or `name`. A missing author is an anonymised or deleted account: kept, typed `unknown`.
  */
@@ -20,7 +27,7 @@ export function actorOf(user: JiraUser | null | undefined): Actor {
   const actorId = user.accountId ?? user.key ?? user.name ?? '';
   const actorName = user.displayName ?? user.name ?? '';
   let actorType: ActorType = user.accountType ? (ACCOUNT_TYPES[user.accountType] ?? 'unknown') : 'atlassian';
-  if (!actorId) actorType = 'unknown';
+  if (!actorId || isAnonymised(user)) actorType = 'unknown';
   return { actorId, actorName, actorType };
 }
 

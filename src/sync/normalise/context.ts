@@ -34,7 +34,15 @@ export interface NormaliseContext {
   userKeyByName?: Record<string, string>;
 }
 
-/** How close to a sprint's completeDate a Sprint change counts as part of closing it. */
-export const CLOSING_WINDOW_MS = 2 * 60 * 60_000;
+/**
+ * Completing a sprint writes its carry-over moves in the same operation as `completeDate`: a Sprint change
+ * moving an issue out of a sprint within this long after its completeDate is part of closing it.
+ */
+export const CLOSING_WINDOW_MS = 60_000;
 /** How long before a sprint's start an add counts as planning it into a `sprint.planned` session. */
-export const PLANNING_WINDOW_MS = 8 * 24 * 60 * 60_000;
+export const PLANNING_WINDOW_MS = 7 * 24 * 60 * 60_000;
+
+/** Whether a change at `atMs` falls in the closing window of a sprint completed at `completeMs`. */
+export function inClosingWindow(atMs: number, completeMs: number | undefined): boolean {
+  return completeMs !== undefined && atMs >= completeMs && atMs - completeMs <= CLOSING_WINDOW_MS;
+}

@@ -11,7 +11,7 @@ import type { IssueRow } from '../../store/issues.js';
 import type { PersonRow } from '../../store/people.js';
 import { type Actor, actorOf, UNKNOWN_ACTOR } from './actors.js';
 import { type ChangeRole, changeRole, sprintIds } from './change-items.js';
-import { CLOSING_WINDOW_MS, type NormaliseContext, type SprintInfo } from './context.js';
+import { inClosingWindow, type NormaliseContext, type SprintInfo } from './context.js';
 import { jiraTimeIso, jiraTimeMs } from './time.js';
 
 /** One issue with everything collected for it. Histories may come in any order. */
@@ -71,8 +71,7 @@ export function sprintPhase(
   sprints: Record<string, SprintInfo>,
 ): SprintPhase {
   for (const id of from) {
-    const s = sprints[String(id)];
-    if (s?.completeMs !== undefined && Math.abs(atMs - s.completeMs) <= CLOSING_WINDOW_MS) return 'closing';
+    if (inClosingWindow(atMs, sprints[String(id)]?.completeMs)) return 'closing';
   }
   const added = to.filter((id) => !from.includes(id));
   for (const id of added) {

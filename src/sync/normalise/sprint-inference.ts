@@ -1,6 +1,6 @@
 import type { Activity, ProjectType, SprintPhase } from '../../domain/activity.js';
 import type { Actor } from './actors.js';
-import { CLOSING_WINDOW_MS, PLANNING_WINDOW_MS, type SprintInfo } from './context.js';
+import { inClosingWindow, PLANNING_WINDOW_MS, type SprintInfo } from './context.js';
 
 /** An `issue.sprint_changed` fact reduced to what inference reads. */
 export interface SprintChange {
@@ -47,10 +47,6 @@ function firstByIssue(changes: SprintChange[]): SprintChange {
   return [...changes].sort((a, b) => a.atMs - b.atMs || a.issueId.localeCompare(b.issueId))[0]!;
 }
 
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
-}
-
 /** Fact ids of inferred sprint facts start with this; they are recomputed (deleted and rewritten) together. */
 export function sprintFactPrefix(site: string, sprintId: number): string {
   return `${site}:sprint:${sprintId}:`;
@@ -58,9 +54,9 @@ export function sprintFactPrefix(site: string, sprintId: number): string {
 
 /**
  * `sprint.completed`: nobody's name is on a sprint completion, but completing a sprint moves its unfinished
- * issues out (to the next sprint or the backlog) at `completeDate`, by the person completing it. The author
- * of most such moves within the window is the likely completer; confidence is their share of the moves.
- * No moves (everything was done) → no fact: we would only be guessing.
+ * issues out (to the next sprint or the backlog) right at `completeDate`, as the person completing it. When
+ * all such moves have one author, that author completed the sprint; confidence grows with the number of moves.
+ * Several authors, or no moves at all (everything was done), → no fact: we would only be guessing.
  */
 export function inferSprintCompleted(
   sprint: SprintInfo,
@@ -68,12 +64,12 @@ export function inferSprintCompleted(
   scope: InferenceScope,
 ): Activity | undefined {
   if (sprint.completeMs === undefined) return undefined;
-  const moves = changes.filter(
-    (c) => c.from.includes(sprint.id) && Math.abs(c.atMs - sprint.completeMs!) <= CLOSING_WINDOW_MS,
-  );
-  const top = groupByActor(moves)[0];
-  if (!top) return undefined;
-  const sample = firstByIssue(top.changes);
+  const moves = changes.filter((c) => c.from.includes(sprint.id) && inClosingWindow(c.atMs, sprint.completeMs));
+  const groups = groupByActor(moves);
+  const only = groups.length === 1 ? groups[0] : undefined;
+  if (!only) return undefined;
+  const sample = firstByIssue(only.changes);
+  const moved = new Set(only.changes.map((c) => c.issueId)).size;
   return {
     id: `${sprintFactPrefix(scope.site, sprint.id)}completed`,
     site: scope.site,
@@ -83,16 +79,15 @@ export function inferSprintCompleted(
     issueType: sample.issueType,
     hierarchyLevel: sample.hierarchyLevel,
     projectType: scope.projectType,
-    ...top.actor,
+    ...only.actor,
     at: new Date(sprint.completeMs).toISOString(),
     kind: 'sprint.completed',
     detail: {
       sprintId: sprint.id,
       sprintName: sprint.name,
       inferred: true,
-      moved: top.changes.length,
-      movedByOthers: moves.length - top.changes.length,
-      confidence: round2(top.changes.length / moves.length),
+      moved,
+      confidence: moved >= 3 ? 0.9 : moved === 2 ? 0.75 : 0.6,
     },
   };
 }
@@ -102,12 +97,17 @@ export function inferSprintCompleted(
  * (carry-over is closing, not planning). One fact per (sprint, author) session, at the session's first add;
  * confidence grows with the number of issues the author put in.
  */
-export function inferSprintPlanned(sprint: SprintInfo, changes: SprintChange[], scope: InferenceScope): Activity[] {
+export function inferSprintPlanned(
+  sprint: SprintInfo,
+  changes: SprintChange[],
+  scope: InferenceScope,
+  sprintsById: ReadonlyMap<number, SprintInfo> = new Map([[sprint.id, sprint]]),
+): Activity[] {
   if (sprint.startMs === undefined) return [];
   const start = sprint.startMs;
   const adds = changes.filter(
     (c) =>
-      c.phase !== 'closing' &&
+      !c.from.some((id) => inClosingWindow(c.atMs, sprintsById.get(id)?.completeMs)) &&
       c.to.includes(sprint.id) &&
       !c.from.includes(sprint.id) &&
       c.atMs < start &&
@@ -141,11 +141,12 @@ export function inferSprintPlanned(sprint: SprintInfo, changes: SprintChange[], 
 
 export function inferSprintFacts(sprints: SprintInfo[], changes: SprintChange[], scope: InferenceScope): Activity[] {
   const out: Activity[] = [];
+  const byId = new Map(sprints.map((s) => [s.id, s]));
   for (const s of sprints) {
     const related = changes.filter((c) => c.from.includes(s.id) || c.to.includes(s.id));
     const completed = inferSprintCompleted(s, related, scope);
     if (completed) out.push(completed);
-    out.push(...inferSprintPlanned(s, related, scope));
+    out.push(...inferSprintPlanned(s, related, scope, byId));
   }
   return out;
 }

@@ -1,0 +1,399 @@
+import type { Logger } from 'pino';
+import { parseDuration } from '../config/duration.js';
+import type { Env } from '../config/env.js';
+import type { RolecallConfig } from '../config/schema.js';
+import type { Activity } from '../domain/activity.js';
+import { jiraConnectionFromEnv } from '../jira/connection.js';
+import { isJiraError, JiraError } from '../jira/errors.js';
+import type { RequestGate } from '../jira/request-gate.js';
+import type { JiraSearchIssue } from '../jira/schemas.js';
+import { type JiraSite, openJiraSite } from '../jira/site.js';
+import { silentLogger } from '../log/logger.js';
+import { upsertActivities } from '../store/activities.js';
+import type { Db } from '../store/db.js';
+import { storedIssueUpdates, upsertIssues } from '../store/issues.js';
+import { upsertPeople } from '../store/people.js';
+import { readSprintChanges, replaceInferredSprintFacts } from '../store/sprint-facts.js';
+import { upsertSprints } from '../store/sprints.js';
+import { readCursor, writeCursor } from '../store/sync-cursors.js';
+import { type ChangelogStrategy, type CollectProgress, collectIssues, SEARCH_FIELDS } from './collect.js';
+import { cacheSprints, type Discovered, discover, fetchSprints } from './discovery.js';
+import { customFieldsToRead } from './fields.js';
+import type { NormaliseContext } from './normalise/context.js';
+import { normaliseIssue } from './normalise/issue.js';
+import { inferSprintFacts } from './normalise/sprint-inference.js';
+import { jiraTimeMs, jqlDateTime } from './normalise/time.js';
+import { reconcileDeletions } from './reconcile.js';
+
+export type { JiraSite } from '../jira/site.js';
+
+export interface SyncProgress extends CollectProgress {
+  project: string;
+  projectIndex: number;
+  projectCount: number;
+  phase: 'discovery' | 'issues' | 'inference' | 'reconcile' | 'done' | 'failed';
+  requests: number;
+  rateLimitWaits: number;
+  rateLimitWaitMs: number;
+}
+
+export interface ProjectSyncSummary {
+  project: string;
+  ok: boolean;
+  full: boolean;
+  issuesSeen: number;
+  /** Issues (re)written: new or changed since the last sync. */
+  issues: number;
+  factsWritten: number;
+  factsDeleted: number;
+  issuesDeleted: number;
+  reconciled: boolean;
+  requests: number;
+  rateLimitWaits: number;
+  durationMs: number;
+  error?: { kind: string; message: string; hint?: string; exitCode: 1 | 2 };
+}
+
+export interface SyncSummary {
+  site: string;
+  flavour: 'cloud' | 'datacenter';
+  ok: boolean;
+  projects: ProjectSyncSummary[];
+  requests: number;
+  rateLimitWaits: number;
+  rateLimitWaitMs: number;
+  durationMs: number;
+}
+
+export interface SyncOptions {
+  db: Db;
+  site: JiraSite;
+  projects: string[];
+  full?: boolean;
+  config: RolecallConfig;
+  log?: Logger;
+  onProgress?: (p: SyncProgress) => void;
+  signal?: AbortSignal;
+  /** Changelog strategy on Cloud (default `expand`); exposed for benchmarks. */
+  strategy?: ChangelogStrategy;
+  /** Clock for lookback and deletion stamps (tests). */
+  now?: () => number;
+}
+
+/** Facts and rows go to the store in batches of this many issues, inside the project's transaction. */
+const WRITE_BATCH_ISSUES = 200;
+
+/** Errors that would fail every project the same way: stop instead of repeating them. */
+function isSiteWide(err: unknown): boolean {
+  return isJiraError(err) && (err.kind === 'credentials' || err.kind === 'connection' || err.kind === 'config');
+}
+
+function errorSummary(err: unknown): NonNullable<ProjectSyncSummary['error']> {
+  if (isJiraError(err)) return { kind: err.kind, message: err.message, hint: err.hint, exitCode: err.exitCode };
+  return { kind: 'failure', message: err instanceof Error ? err.message : String(err), exitCode: 1 };
+}
+
+/** Opens the Jira site named by the environment and rolecall.yaml (the CLI's `cliConfig()` output). */
+export function siteFromCliConfig(
+  loaded: { env: Partial<Env>; config: RolecallConfig; log?: Logger },
+  options: { gate?: RequestGate; siteId?: string; signal?: AbortSignal } = {},
+): Promise<JiraSite> {
+  const conn = jiraConnectionFromEnv(loaded.env, loaded.config);
+  return openJiraSite(conn, { ...options, ...(loaded.log ? { log: loaded.log } : {}) });
+}
+
+/**
+ * Syncs projects one after another. Each project is all-or-nothing: its facts, issues, inferred sprint facts
+ * and cursor are written in one transaction, so a failure leaves the store as it was. A failed project is
+ * reported in the summary and the others still run, unless the failure is site-wide (credentials, URL).
+ */
+export async function syncProjects(opts: SyncOptions): Promise<SyncSummary> {
+  const started = performance.now();
+  const { site } = opts;
+  const stats0 = site.stats;
+  const projects: ProjectSyncSummary[] = [];
+  for (const [index, project] of opts.projects.entries()) {
+    try {
+      projects.push(await syncProject(opts, project, index));
+    } catch (err) {
+      if (isSiteWide(err) || opts.signal?.aborted) throw err;
+      opts.log?.error({ project, err }, 'project sync failed');
+      projects.push({
+        project,
+        ok: false,
+        full: !!opts.full,
+        issuesSeen: 0,
+        issues: 0,
+        factsWritten: 0,
+        factsDeleted: 0,
+        issuesDeleted: 0,
+        reconciled: false,
+        requests: 0,
+        rateLimitWaits: 0,
+        durationMs: 0,
+        error: errorSummary(err),
+      });
+    }
+  }
+  const stats = site.stats;
+  return {
+    site: site.id,
+    flavour: site.flavour,
+    ok: projects.every((p) => p.ok),
+    projects,
+    requests: stats.requests - stats0.requests,
+    rateLimitWaits: stats.rateLimited - stats0.rateLimited,
+    rateLimitWaitMs: stats.rateLimitWaitMs - stats0.rateLimitWaitMs,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function normaliseContext(siteId: string, d: Discovered): NormaliseContext {
+  return {
+    site: siteId,
+    project: d.project.key,
+    projectType: d.project.projectType,
+    fields: d.fields,
+    issueTypes: d.site.issueTypes,
+    statusCategories: { ...d.site.statusCategories },
+    sprints: Object.fromEntries(d.project.sprints.map((s) => [String(s.id), s])),
+    userKeyByName: {},
+  };
+}
+
+/** Learns what search results teach beyond discovery: status categories and DC usernames → keys. */
+function learnFromIssues(ctx: NormaliseContext, issues: JiraSearchIssue[]): void {
+  for (const issue of issues) {
+    const st = issue.fields?.status;
+    if (st?.id && st.statusCategory?.key) ctx.statusCategories[st.id] ??= st.statusCategory.key;
+    const users = [issue.fields?.assignee, issue.fields?.creator, issue.fields?.reporter];
+    for (const h of issue.changelog?.histories ?? []) users.push(h.author);
+    for (const u of users) if (u?.name && u.key && ctx.userKeyByName) ctx.userKeyByName[u.name] = u.key;
+  }
+}
+
+function sprintsChanged(a: Discovered['project']['sprints'], b: Discovered['project']['sprints']): number[] {
+  const before = new Map(a.map((s) => [s.id, s]));
+  return b
+    .filter((s) => {
+      const o = before.get(s.id);
+      return !o || o.state !== s.state || o.startMs !== s.startMs || o.completeMs !== s.completeMs;
+    })
+    .map((s) => s.id);
+}
+
+async function syncProject(opts: SyncOptions, project: string, index: number): Promise<ProjectSyncSummary> {
+  const { db, site, config, signal } = opts;
+  const log = (opts.log ?? silentLogger).child({ project });
+  const now = opts.now ?? Date.now;
+  const started = performance.now();
+  const stats0 = site.stats;
+  let collected: CollectProgress = {
+    pages: 0,
+    issuesSeen: 0,
+    issuesChanged: 0,
+    issuesDone: 0,
+    changelogBatches: 0,
+    changelogBatchesDone: 0,
+  };
+  const progress = (phase: SyncProgress['phase']) => {
+    const s = site.stats;
+    opts.onProgress?.({
+      ...collected,
+      project,
+      projectIndex: index,
+      projectCount: opts.projects.length,
+      phase,
+      requests: s.requests,
+      rateLimitWaits: s.rateLimited,
+      rateLimitWaitMs: s.rateLimitWaitMs,
+    });
+  };
+
+  progress('discovery');
+  const cursor = await readCursor(db, site.id, project);
+  const full = !!opts.full || !cursor?.watermark;
+  const discovered = await discover({
+    db,
+    site,
+    project,
+    config,
+    refresh: !!opts.full,
+    log,
+    ...(signal ? { signal } : {}),
+  });
+  const ctx = normaliseContext(site.id, discovered);
+  const lookbackMs = parseDuration(config.sync.lookback) ?? 180 * 86_400_000;
+  const sinceMs = full
+    ? now() - lookbackMs
+    : (jiraTimeMs(cursor?.watermark) ?? now()) - config.sync.overlapMinutes * 60_000;
+  const jql = `project = "${project}" AND updated >= "${jqlDateTime(sinceMs, discovered.site.timeZone)}" ORDER BY created ASC, key ASC`;
+  const fields = [...SEARCH_FIELDS, ...customFieldsToRead(discovered.fields)];
+
+  const reconcileMs = parseDuration(config.sync.reconcileEvery) ?? 86_400_000;
+  const lastReconcile = jiraTimeMs(cursor?.lastReconcileAt);
+  const reconcileDue = full || lastReconcile === undefined || now() - lastReconcile >= reconcileMs;
+
+  const result = await db.transaction(async (tx) => {
+    let factsWritten = 0;
+    const touchedSprints = new Set<number>();
+    // Sprints are refreshed once per sync, and only when something changed: phases need current sprint dates.
+    let sprintsFresh = discovered.fetched;
+    const refreshSprints = async () => {
+      if (sprintsFresh) return;
+      sprintsFresh = true;
+      const before = discovered.project.sprints;
+      const after = await fetchSprints(site, discovered.project.boards, signal);
+      discovered.project.sprints = after;
+      ctx.sprints = Object.fromEntries(after.map((s) => [String(s.id), s]));
+      for (const id of sprintsChanged(before, after)) touchedSprints.add(id);
+      await cacheSprints(tx, site.id, discovered.project);
+    };
+
+    const writeBundles = async (bundles: Parameters<typeof normaliseIssue>[0][]) => {
+      await refreshSprints();
+      for (let i = 0; i < bundles.length; i += WRITE_BATCH_ISSUES) {
+        const slice = bundles.slice(i, i + WRITE_BATCH_ISSUES);
+        learnFromIssues(
+          ctx,
+          slice.map((b) => b.issue),
+        );
+        const facts: Activity[] = [];
+        const rows = [];
+        const people = [];
+        for (const b of slice) {
+          const n = normaliseIssue(b, ctx);
+          facts.push(...n.facts);
+          rows.push(n.row);
+          people.push(...n.people);
+          for (const f of n.facts) {
+            if (f.kind !== 'issue.sprint_changed') continue;
+            for (const id of [...(f.detail.from as number[]), ...(f.detail.to as number[])]) touchedSprints.add(id);
+          }
+        }
+        factsWritten += await upsertActivities(tx, facts);
+        await upsertIssues(tx, rows);
+        await upsertPeople(tx, people);
+      }
+    };
+
+    const selectChanged = async (issues: JiraSearchIssue[]) => {
+      if (full) return issues;
+      const stored = await storedIssueUpdates(
+        tx,
+        site.id,
+        issues.map((i) => i.id),
+      );
+      return issues.filter((i) => {
+        const seen = stored.get(i.id);
+        const updated = jiraTimeMs(i.fields?.updated);
+        return seen === undefined || updated === undefined || updated !== seen;
+      });
+    };
+
+    progress('issues');
+    const walk = await collectIssues({
+      site,
+      project,
+      jql,
+      fields,
+      ...(opts.strategy ? { strategy: opts.strategy } : {}),
+      selectChanged,
+      onBundles: writeBundles,
+      onProgress: (p) => {
+        collected = p;
+        progress('issues');
+      },
+      ...(signal ? { signal } : {}),
+    });
+    collected = { ...walk };
+
+    progress('inference');
+    const sprintIds = full ? discovered.project.sprints.map((s) => s.id) : [...touchedSprints];
+    const relevant = discovered.project.sprints.filter((s) => sprintIds.includes(s.id));
+    if (relevant.length > 0) {
+      const changes = await readSprintChanges(
+        tx,
+        site.id,
+        project,
+        relevant.map((s) => s.id),
+      );
+      const inferred = inferSprintFacts(relevant, changes, {
+        site: site.id,
+        project,
+        projectType: discovered.project.projectType,
+      });
+      await replaceInferredSprintFacts(
+        tx,
+        site.id,
+        relevant.map((s) => s.id),
+        inferred,
+      );
+      factsWritten += inferred.length;
+    }
+    await upsertSprints(
+      tx,
+      discovered.project.sprints.map((s) => ({
+        site: site.id,
+        sprintId: String(s.id),
+        boardId: String(s.boardId ?? ''),
+        project,
+        name: s.name,
+        state: s.state,
+        startDate: s.startMs !== undefined ? new Date(s.startMs).toISOString() : null,
+        endDate: s.endMs !== undefined ? new Date(s.endMs).toISOString() : null,
+        completeDate: s.completeMs !== undefined ? new Date(s.completeMs).toISOString() : null,
+      })),
+    );
+
+    let deleted = { issues: 0, facts: 0 };
+    if (reconcileDue) {
+      progress('reconcile');
+      deleted = await reconcileDeletions({
+        db: tx,
+        site,
+        project,
+        at: new Date(now()).toISOString(),
+        ...(signal ? { signal } : {}),
+      });
+    }
+
+    // Next time, start from the earlier of "when this walk began" and "the newest change it saw": never
+    // later than anything we could have missed, whichever clock (ours, Jira's) runs ahead.
+    const startedAt = walk.startedAt?.getTime() ?? now();
+    const candidates = [startedAt, walk.maxUpdatedMs].filter((x): x is number => x !== undefined);
+    const previous = jiraTimeMs(cursor?.watermark);
+    // Nothing seen: nothing changed since the previous watermark, which therefore still holds.
+    const watermark = walk.issuesSeen === 0 && previous !== undefined ? previous : Math.min(...candidates);
+    const stats = site.stats;
+    const summary: ProjectSyncSummary = {
+      project,
+      ok: true,
+      full,
+      issuesSeen: walk.issuesSeen,
+      issues: walk.issuesChanged,
+      factsWritten,
+      factsDeleted: deleted.facts,
+      issuesDeleted: deleted.issues,
+      reconciled: reconcileDue,
+      requests: stats.requests - stats0.requests,
+      rateLimitWaits: stats.rateLimited - stats0.rateLimited,
+      durationMs: Math.round(performance.now() - started),
+    };
+    const nowIso = new Date(now()).toISOString();
+    await writeCursor(tx, {
+      site: site.id,
+      project,
+      watermark: new Date(watermark).toISOString(),
+      lastFullAt: full ? nowIso : (cursor?.lastFullAt ?? null),
+      lastReconcileAt: reconcileDue ? nowIso : (cursor?.lastReconcileAt ?? null),
+      lastSummary: summary,
+    });
+    return summary;
+  });
+  progress('done');
+  log.debug({ summary: result }, 'project synced');
+  return result;
+}
+
+export { JiraError };
