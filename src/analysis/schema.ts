@@ -82,6 +82,30 @@ export const weekPointSchema = z.object({
   roadmapChanges: z.number().int(),
 });
 
+export const rosterEntrySchema = z.object({
+  accountId: z.string(),
+  displayName: z.string(),
+  role: roleSchema,
+  confidence: z.number().min(0).max(1),
+  ownerScore: z.number(),
+  managerScore: z.number(),
+  neutralScore: z.number(),
+});
+
+export const teamPreviousSchema = z.object({
+  asOf: z.string(),
+  ownerCovered: z.boolean(),
+  managerCovered: z.boolean(),
+  ownerHolders: z.array(z.string()),
+  managerHolders: z.array(z.string()),
+  ownerShare: z.number().min(0).max(1).nullable(),
+  balanceVerdict: z.enum(['balanced', 'owner-heavy', 'manager-heavy', 'unknown']),
+  hybrids: z.number().int(),
+  weeksWithoutCeremonies: z.number().int(),
+  daysSinceRoadmapTouched: z.number().nullable(),
+  findings: z.object({ critical: z.number().int(), warning: z.number().int(), info: z.number().int() }),
+});
+
 export const teamVerdictSchema = z.object({
   team: z.string(),
   projects: z.array(z.string()),
@@ -118,10 +142,27 @@ export const teamVerdictSchema = z.object({
         readyShare: z.number().min(0).max(1),
       })
       .nullable(),
+    /** False for teams without sprints (kanban): ceremony gaps do not apply. */
+    usesSprints: z.boolean().optional(),
   }),
   trend: z.array(weekPointSchema),
   peopleCount: z.number().int(),
   factCount: z.number().int(),
+  /** The raw Jira footprint behind the complexity index. */
+  footprint: z
+    .object({
+      components: z.number().int(),
+      issues: z.number().int(),
+      minLevel: z.number().int(),
+      maxLevel: z.number().int(),
+      linksPerIssue: z.number(),
+      engineers: z.number().int(),
+    })
+    .optional(),
+  /** Everyone active in the team's projects with their team-local role (role holders first). */
+  roster: z.array(rosterEntrySchema).optional(),
+  /** The same team's figures in the previous stored snapshot; null when there is none. */
+  previous: teamPreviousSchema.nullable().optional(),
 });
 export type TeamVerdict = z.infer<typeof teamVerdictSchema>;
 

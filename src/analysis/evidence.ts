@@ -1,0 +1,69 @@
+import type { FactInfo } from './queries.js';
+import type { Category, Evidence } from './schema.js';
+import type { SignalRow } from './tally.js';
+
+/**
+ * Evidence picks: for the categories asked, the rules that carried most weight first, and for each rule its most
+ * recent group; alternating between rules so a short list still shows several kinds of work.
+ */
+export function pickEvidence(rows: readonly SignalRow[], categories: readonly Category[], max: number): SignalRow[] {
+  const byRule = new Map<string, { score: number; rows: SignalRow[] }>();
+  for (const r of rows) {
+    if (!categories.includes(r.signal.category)) continue;
+    const entry = byRule.get(r.signal.ruleId) ?? { score: 0, rows: [] };
+    entry.score += r.score;
+    entry.rows.push(r);
+    byRule.set(r.signal.ruleId, entry);
+  }
+  const queues = [...byRule.entries()]
+    .sort((a, b) => b[1].score - a[1].score || a[0].localeCompare(b[0]))
+    .map(([, e]) =>
+      e.rows.sort((x, y) => y.lastAt.localeCompare(x.lastAt) || y.sampleFactId.localeCompare(x.sampleFactId)),
+    );
+  const out: SignalRow[] = [];
+  for (let round = 0; out.length < max; round++) {
+    let added = false;
+    for (const q of queues) {
+      const r = q[round];
+      if (r && out.length < max) {
+        out.push(r);
+        added = true;
+      }
+    }
+    if (!added) break;
+  }
+  return out;
+}
+
+/** The most recent groups matching a predicate. */
+export function latestRows(rows: readonly SignalRow[], keep: (r: SignalRow) => boolean, max: number): SignalRow[] {
+  return rows
+    .filter(keep)
+    .sort((a, b) => b.lastAt.localeCompare(a.lastAt) || b.sampleFactId.localeCompare(a.sampleFactId))
+    .slice(0, max);
+}
+
+export function evidenceFromFact(fact: FactInfo, ruleId: string, category: Category): Evidence {
+  return {
+    factId: fact.id,
+    issueKey: fact.issueKey,
+    at: fact.at,
+    kind: fact.kind,
+    rule: ruleId,
+    category,
+    actorId: fact.actorId,
+  };
+}
+
+/** Evidence items for picked rows whose sample fact was loaded (a fact deleted meanwhile is simply left out). */
+export function evidenceOf(rows: readonly SignalRow[], facts: ReadonlyMap<string, FactInfo>): Evidence[] {
+  const out: Evidence[] = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const f = facts.get(r.sampleFactId);
+    if (!f || seen.has(f.id)) continue;
+    seen.add(f.id);
+    out.push(evidenceFromFact(f, r.signal.ruleId, r.signal.category));
+  }
+  return out;
+}

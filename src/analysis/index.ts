@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { classifyFact } from '../classify/match.js';
+import { resolveRuleSet } from '../classify/resolve.js';
+import type { RuleSet } from '../classify/rule-set.js';
+import { durationDays } from '../config/duration.js';
+import type { RolecallConfig } from '../config/schema.js';
+import type { Db } from '../store/db.js';
+import { latestSnapshotBefore, saveSnapshot } from '../store/snapshots.js';
+import { aggregateActivity, windowWeeks } from './aggregate.js';
+import { evidenceFromFact } from './evidence.js';
+import { teamFindings } from './findings.js';
+import { headlineOf } from './headline.js';
+import { identityOf } from './identity.js';
+import { previousOfTeam } from './previous.js';
+import { compareProfiles, idleProfile, type ProfileIdentity, personProfile, profileEvidenceRows } from './profiles.js';
+import {
+  factsById,
+  issueFootprint,
+  lastRoadmapChange,
+  lastSyncAt,
+  latestFactPerIssue,
+  nextSprintItems,
+  peopleById,
+  teamUsesSprints,
+} from './queries.js';
+import { labelRole, roleThresholds } from './role.js';
+import {
+  ANALYSIS_SCHEMA_VERSION,
+  type AnalysisResult,
+  analysisResultSchema,
+  type Finding,
+  type TeamVerdict,
+} from './schema.js';
+import { type ResolvedScope, resolveScope } from './scope.js';
+import { type SignalRow, tallyByActor, withSignals } from './tally.js';
+import { planFactIds, planTeam, type TeamPlan, type TeamSpec, teamVerdict } from './team.js';
+
+export { type ResolvedScope, UnknownScopeError } from './scope.js';
+
+export interface AnalyzeOptions {
+  db: Db;
+  config: RolecallConfig;
+  site?: string;
+  project?: string;
+  team?: string;
+  /** Default: rolecall.yaml analysis.window (90 days). */
+  windowDays?: number;
+  /** End of the window (ISO instant); default now. */
+  asOf?: string;
+  jiraBaseUrl?: string | null;
+  /** Store the result in analysis_snapshots for later comparison. */
+  save?: boolean;
+}
+
+const DAY = 86_400_000;
+/** How far back "last roadmap change" looks beyond the window. */
+const ROADMAP_LOOKBACK_DAYS = 365;
+/** The previous period is the latest stored snapshot at least this much older than this one. */
+const PREVIOUS_MIN_AGE_DAYS = 1;
+
+const NOTES = [
+  'rolecall measures the Jira footprint of product-owner and product-manager work; meetings, documents and conversations are invisible to it, so read every verdict with its evidence and confidence.',
+];
+
+function inTeam(spec: TeamSpec): (r: SignalRow) => boolean {
+  const projects = new Set(spec.projects);
+  const members = spec.members ? new Set(spec.members) : null;
+  return (r) => projects.has(r.project) && (!members || members.has(r.actorId));
+}
+
+/** Configured teams plus the scope's default teams, so per-team rule overrides can name either. */
+function ruleTeams(config: RolecallConfig, scope: ResolvedScope): TeamSpec[] {
+  const names = new Set(config.teams.map((t) => t.name));
+  return [...config.teams, ...scope.teams.filter((t) => !names.has(t.name))];
+}
+
+async function readinessEvidence(db: Db, ruleSet: RuleSet, site: string, plan: TeamPlan) {
+  const next = plan.input.nextSprint;
+  if (!next) return [];
+  const open = next.items.filter((i) => !(i.refined && i.estimated)).slice(0, 3);
+  const facts = await latestFactPerIssue(
+    db,
+    site,
+    open.map((i) => i.issueId),
+  );
+  return facts.map((f) => {
+    const s = classifyFact(ruleSet, f);
+    return evidenceFromFact(
+      { id: f.id, issueKey: f.issueKey, at: f.at, kind: f.kind, actorId: f.actorId, actorName: f.actorName },
+      s.ruleId,
+      s.category,
+    );
+  });
+}
+
+/**
+ * Analyses one scope (a project, a team, or every team) over a window ending at `asOf`: person profiles, team
+ * verdicts, findings and the comparison with the previous stored snapshot (DESIGN.md §4). Classification and
+ * aggregation run in one SQL pass; everything after works on aggregate groups, never on individual facts.
+ */
+export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
+  const { db, config } = opts;
+  const asOf = new Date(opts.asOf ?? Date.now()).toISOString();
+  const windowDays = opts.windowDays ?? durationDays(config.analysis.window);
+  const since = new Date(Date.parse(asOf) - windowDays * DAY).toISOString();
+  const timezone = config.analysis.timezone;
+  const jiraBaseUrl = opts.jiraBaseUrl === undefined ? (config.jira.baseUrl ?? null) : opts.jiraBaseUrl;
+
+  const scope = await resolveScope(db, config, {
+    site: opts.site,
+    project: opts.project,
+    team: opts.team,
+    jiraBaseUrl,
+  });
+  const { site } = scope;
+  const ruleSet = resolveRuleSet(config, ruleTeams(config, scope));
+  const rows = withSignals(
+    await aggregateActivity(db, ruleSet, { site, projects: scope.projects, since, until: asOf, timezone }),
+    ruleSet,
+  );
+  const weeks = await windowWeeks(db, since, asOf, timezone);
+  const thresholds = roleThresholds(windowDays);
+
+  // Identities: the people table first, one sample fact per actor for names it does not know.
+  const actorTypes = new Map<string, SignalRow>();
+  for (const r of rows) if (!actorTypes.has(r.actorId) || r.actorType !== 'atlassian') actorTypes.set(r.actorId, r);
+  const memberIds = scope.teams.flatMap((t) => t.members ?? []);
+  const records = await peopleById(db, site, [...actorTypes.keys(), ...memberIds]);
+  const nameFacts = await factsById(
+    db,
+    [...actorTypes.values()].filter((r) => !records.get(r.actorId)?.displayName).map((r) => r.sampleFactId),
+  );
+  const sampleByActor = new Map([...nameFacts.values()].map((f) => [f.actorId, f]));
+  const identities = new Map<string, ProfileIdentity>();
+  const identity = (actorId: string): ProfileIdentity => {
+    let id = identities.get(actorId);
+    if (!id) {
+      const row = actorTypes.get(actorId);
+      const record = records.get(actorId);
+      id = identityOf(
+        actorId,
+        row?.actorType ?? record?.accountType ?? 'atlassian',
+        record,
+        sampleByActor.get(actorId),
+      );
+      identities.set(actorId, id);
+    }
+    return id;
+  };
+
+  const plans: TeamPlan[] = [];
+  for (const spec of scope.teams) {
+    const filter = { site, projects: spec.projects, members: spec.members };
+    const roadmap = await lastRoadmapChange(db, ruleSet, filter, asOf, ROADMAP_LOOKBACK_DAYS);
+    plans.push(
+      planTeam({
+        spec,
+        rows: rows.filter(inTeam(spec)),
+        identity,
+        thresholds,
+        weeks,
+        since,
+        until: asOf,
+        windowDays,
+        footprint: await issueFootprint(db, filter, since, asOf),
+        usesSprints: await teamUsesSprints(db, filter),
+        lastRoadmapChange: roadmap
+          ? { ...roadmap, ruleId: ruleSet.rules[roadmap.ruleIndex]?.id ?? 'unclassified' }
+          : null,
+        nextSprint: await nextSprintItems(db, filter, asOf),
+      }),
+    );
+  }
+
+  const tallies = tallyByActor(rows);
+  const teamsOf = new Map<string, Set<string>>();
+  for (const plan of plans) {
+    const teamName = plan.input.spec.name;
+    for (const r of plan.input.rows)
+      (teamsOf.get(r.actorId) ?? teamsOf.set(r.actorId, new Set()).get(r.actorId)!).add(teamName);
+    for (const m of plan.input.spec.members ?? []) (teamsOf.get(m) ?? teamsOf.set(m, new Set()).get(m)!).add(teamName);
+  }
+  const profileRows = [...tallies.values()].flatMap((t) => profileEvidenceRows(t, labelRole(t, thresholds).role));
+  const facts = await factsById(db, [...plans.flatMap(planFactIds), ...profileRows.map((r) => r.sampleFactId)]);
+
+  const verdicts: TeamVerdict[] = [];
+  const findings: Finding[] = [];
+  const previousSnapshot = await latestSnapshotBefore<AnalysisResult>(
+    db,
+    { site, scope: scope.key, windowDays },
+    new Date(Date.parse(asOf) - PREVIOUS_MIN_AGE_DAYS * DAY).toISOString(),
+  );
+  for (const plan of plans) {
+    const { verdict, evidence } = teamVerdict(plan, facts);
+    evidence.readiness = await readinessEvidence(db, ruleSet, site, plan);
+    const teamFound = teamFindings({
+      verdict,
+      evidence,
+      windowDays,
+      timezone,
+      until: asOf,
+      firstWeek: weeks[0] ?? '',
+      nameOf: (id) => identity(id).displayName,
+    });
+    if (previousSnapshot) verdict.previous = previousOfTeam(previousSnapshot.result, verdict.team);
+    verdicts.push(verdict);
+    findings.push(...teamFound);
+  }
+
+  const people = [...tallies.values()].map((t) =>
+    personProfile(t, identity(t.actorId), [...(teamsOf.get(t.actorId) ?? [])].sort(), thresholds, facts),
+  );
+  for (const m of new Set(memberIds)) {
+    if (!tallies.has(m)) people.push(idleProfile(m, identity(m), [...(teamsOf.get(m) ?? [])].sort(), thresholds));
+  }
+  people.sort(compareProfiles);
+
+  const result: AnalysisResult = {
+    schemaVersion: ANALYSIS_SCHEMA_VERSION,
+    id: randomUUID(),
+    generatedAt: new Date().toISOString(),
+    asOf,
+    window: { days: windowDays, since, until: asOf },
+    timezone,
+    site,
+    jiraBaseUrl,
+    scope: { kind: scope.kind, name: scope.name, projects: scope.projects },
+    dataFreshness: { lastSyncAt: await lastSyncAt(db, site, scope.projects) },
+    headline: headlineOf(verdicts, findings),
+    previous: previousSnapshot ? { asOf: previousSnapshot.asOf, headline: previousSnapshot.result.headline } : null,
+    teams: verdicts,
+    people,
+    findings,
+    rulesVersion: ruleSet.version,
+    notes: [...NOTES, ...scope.notes],
+  };
+  const checked = analysisResultSchema.parse(result);
+  if (opts.save)
+    await saveSnapshot(db, { site, scope: scope.key, windowDays }, { id: checked.id, asOf, result: checked });
+  return checked;
+}
