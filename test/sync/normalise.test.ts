@@ -1,0 +1,366 @@
+import { describe, expect, it } from 'vitest';
+import type { JiraFieldInfo, JiraHistory, JiraSearchIssue } from '../../src/jira/schemas.js';
+import { type FieldMap, resolveFields } from '../../src/sync/fields.js';
+import { changeRole, sprintIds } from '../../src/sync/normalise/change-items.js';
+import type { NormaliseContext } from '../../src/sync/normalise/context.js';
+import { normaliseIssue, sprintFieldIds, sprintPhase } from '../../src/sync/normalise/issue.js';
+import { inferSprintFacts, type SprintChange } from '../../src/sync/normalise/sprint-inference.js';
+import { jiraTimeIso, jqlDateTime } from '../../src/sync/normalise/time.js';
+
+const GH = 'com.pyxis.greenhopper.jira:';
+const FIELDS: JiraFieldInfo[] = [
+  { id: 'summary', name: 'Zusammenfassung', custom: false, schema: { type: 'string', system: 'summary' } },
+  { id: 'status', name: 'Status', custom: false, schema: { type: 'status', system: 'status' } },
+  { id: 'assignee', name: 'Zugewiesene Person', custom: false, schema: { type: 'user', system: 'assignee' } },
+  {
+    id: 'customfield_31337',
+    name: 'Sprint',
+    untranslatedName: 'Sprint',
+    schema: { type: 'array', custom: `${GH}gh-sprint` },
+  },
+  {
+    id: 'customfield_20001',
+    name: 'Rang',
+    untranslatedName: 'Rank',
+    schema: { type: 'any', custom: `${GH}gh-lexo-rank` },
+  },
+  {
+    id: 'customfield_20002',
+    name: 'Story-Punkte',
+    untranslatedName: 'Story Points',
+    schema: { type: 'number', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float' },
+  },
+  {
+    id: 'customfield_20003',
+    name: 'Schätzung der Story-Punkte',
+    untranslatedName: 'Story point estimate',
+    schema: { type: 'number', custom: `${GH}jsw-story-points` },
+  },
+  {
+    id: 'customfield_20004',
+    name: 'Epic-Verknüpfung',
+    untranslatedName: 'Epic Link',
+    schema: { type: 'any', custom: `${GH}gh-epic-link` },
+  },
+  {
+    id: 'customfield_20005',
+    name: 'Geplanter Beginn',
+    untranslatedName: 'Target start',
+    schema: { type: 'date', custom: 'com.atlassian.jpo:jpo-custom-field-baseline-start' },
+  },
+  {
+    id: 'customfield_20006',
+    name: 'Startdatum',
+    untranslatedName: 'Start date',
+    schema: { type: 'date', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:datepicker' },
+  },
+  {
+    id: 'customfield_20007',
+    name: 'Auswirkung',
+    untranslatedName: 'Impact',
+    schema: { type: 'number', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:float' },
+  },
+];
+
+describe('field resolution', () => {
+  const map = resolveFields(FIELDS, ['customfield_20002']);
+  it('finds fields by schema type and English name, never by display name', () => {
+    expect(map.sprint).toBe('customfield_31337');
+    expect(map.rank).toBe('customfield_20001');
+    expect(map.epicLink).toBe('customfield_20004');
+    expect(map.targetStart).toBe('customfield_20005');
+    expect(map.startDate).toBe('customfield_20006');
+  });
+  it('puts the board estimation field first and counts every story-points field', () => {
+    expect(map.storyPoints[0]).toBe('customfield_20002');
+    expect(map.storyPoints).toContain('customfield_20003');
+    expect(map.storyPoints).not.toContain('customfield_20007');
+  });
+  it('lets rolecall.yaml override discovery', () => {
+    expect(resolveFields(FIELDS, [], { storyPoints: 'customfield_99' }).storyPoints).toEqual(['customfield_99']);
+  });
+});
+
+describe('changelog item identity', () => {
+  const map: FieldMap = resolveFields(FIELDS, []);
+  it('uses fieldId when present', () => {
+    expect(changeRole({ field: 'Rang', fieldId: 'customfield_20001' }, map)).toBe('rank');
+    expect(changeRole({ field: 'Lösungsversion', fieldId: 'fixVersions' }, map)).toBe('fixVersion');
+  });
+  it('resolves translated labels without fieldId through the site field names', () => {
+    expect(changeRole({ field: 'Rang' }, map)).toBe('rank');
+    expect(changeRole({ field: 'zusammenfassung' }, map)).toBe('summary');
+    expect(changeRole({ field: 'Story-Punkte' }, map)).toBe('estimate');
+  });
+  it('knows the internal names and ignores the Epic Child mirror', () => {
+    expect(changeRole({ field: 'IssueParentAssociation' }, map)).toBe('parent');
+    expect(changeRole({ field: 'Epic Child' }, map)).toBeUndefined();
+    expect(changeRole({ field: 'timeestimate', fieldId: 'timeestimate' }, map)).toBeUndefined();
+  });
+  it('parses sprint ids, not names', () => {
+    expect(sprintIds('76, 79')).toEqual([76, 79]);
+    expect(sprintIds('')).toEqual([]);
+    expect(sprintFieldIds([{ id: 3 }, 'com.atlassian.greenhopper.service.sprint.Sprint@1f[id=7,name=A, B]'])).toEqual([
+      3, 7,
+    ]);
+  });
+});
+
+describe('time', () => {
+  it('parses Jira offsets to UTC', () => {
+    expect(jiraTimeIso('2024-09-16T09:35:24.537+0300')).toBe('2024-09-16T06:35:24.537Z');
+    expect(jiraTimeIso('2024-09-16T09:35:24.537-0600')).toBe('2024-09-16T15:35:24.537Z');
+    expect(jiraTimeIso(1_700_000_000_000)).toBe('2023-11-14T22:13:20.000Z');
+  });
+  it('writes JQL literals in the user time zone, to the minute', () => {
+    expect(jqlDateTime(Date.parse('2026-06-01T10:00:59Z'), 'Europe/Berlin')).toBe('2026-06-01 12:00');
+  });
+});
+
+const user = (id: string, extra: Record<string, unknown> = {}) => ({
+  accountId: id,
+  displayName: `User ${id}`,
+  accountType: 'atlassian',
+  active: true,
+  ...extra,
+});
+
+const DAY = 86_400_000;
+const sprintStart = Date.parse('2026-03-04T10:00:00Z');
+
+function ctx(): NormaliseContext {
+  return {
+    site: 'acme',
+    project: 'PAY',
+    projectType: 'software',
+    fields: resolveFields(FIELDS, ['customfield_20002']),
+    issueTypes: { '10001': { name: 'Story', hierarchyLevel: 0 } },
+    statusCategories: { '1': 'new', '3': 'indeterminate', '5': 'done' },
+    sprints: {
+      '7': { id: 7, name: 'S7', state: 'closed', startMs: sprintStart - 14 * DAY, completeMs: sprintStart - 60_000 },
+      '8': { id: 8, name: 'S8', state: 'active', startMs: sprintStart },
+    },
+  };
+}
+
+function history(
+  id: string,
+  at: string,
+  author: ReturnType<typeof user> | null,
+  items: JiraHistory['items'],
+): JiraHistory {
+  return { id, created: at, author, items };
+}
+
+const issue: JiraSearchIssue = {
+  id: '1001',
+  key: 'PAY-1',
+  fields: {
+    created: '2026-02-01T09:00:00.000+0100',
+    updated: '2026-03-10T09:00:00.000+0000',
+    creator: user('po'),
+    reporter: user('po'),
+    assignee: user('dev'),
+    issuetype: { id: '10001', name: 'Anforderung', untranslatedName: 'Story', hierarchyLevel: 0 },
+    status: { id: '5', name: 'Fertig', statusCategory: { key: 'done' } },
+    components: [{ id: '1', name: 'API' }],
+    issuelinks: [{}, {}],
+    customfield_20002: 5,
+    customfield_31337: [{ id: 8 }],
+  },
+};
+
+describe('normaliseIssue', () => {
+  const histories = [
+    // out of order on purpose: the normaliser sorts by (created, id)
+    history('300', '2026-03-09T12:00:00.000+0000', user('qa'), [
+      { field: 'status', fieldId: 'status', from: '3', to: '5', fromString: 'In Arbeit', toString: 'Fertig' },
+    ]),
+    history('100', '2026-02-02T10:00:00.000+0000', user('po'), [
+      { field: 'Rang', fieldId: 'customfield_20001', toString: 'Ranked higher' },
+      { field: 'Story-Punkte', fieldId: 'customfield_20002', fromString: null, toString: '5' },
+      { field: 'timeestimate', fieldId: 'timeestimate', toString: '3600' },
+    ]),
+    history('200', new Date(sprintStart - 2 * DAY).toISOString(), user('po'), [
+      { field: 'Sprint', fieldId: 'customfield_31337', from: '', to: '8' },
+    ]),
+    history('250', new Date(sprintStart + DAY).toISOString(), user('lead'), [
+      { field: 'assignee', fieldId: 'assignee', from: null, to: 'dev', tmpToAccountId: 'dev' },
+    ]),
+    history('260', new Date(sprintStart + 2 * DAY).toISOString(), null, [
+      { field: 'summary', fieldId: 'summary', fromString: 'a', toString: 'b' },
+    ]),
+  ];
+  const n = normaliseIssue(
+    {
+      issue,
+      histories,
+      comments: [{ id: '9', author: user('qa'), created: '2026-03-09T12:00:00.000+0000' }],
+      worklogs: [
+        {
+          id: '4',
+          author: user('dev'),
+          created: '2026-03-08T12:00:00.000+0000',
+          started: '2026-03-08T08:00:00.000+0000',
+        },
+      ],
+    },
+    ctx(),
+  );
+  const byId = Object.fromEntries(n.facts.map((f) => [f.id, f]));
+
+  it('emits deterministic ids per DESIGN.md §3', () => {
+    expect(Object.keys(byId).sort()).toEqual(
+      [
+        'acme:1001:created',
+        'acme:1001:100:0',
+        'acme:1001:100:1',
+        'acme:1001:200:0',
+        'acme:1001:250:0',
+        'acme:1001:260:0',
+        'acme:1001:300:0',
+        'acme:1001:comment:9',
+        'acme:1001:worklog:4',
+      ].sort(),
+    );
+  });
+
+  it('attributes creation to the creator at created, in UTC, with the untranslated type', () => {
+    const c = byId['acme:1001:created']!;
+    expect(c).toMatchObject({
+      kind: 'issue.created',
+      actorId: 'po',
+      at: '2026-02-01T08:00:00.000Z',
+      issueType: 'Story',
+    });
+  });
+
+  it('maps items to kinds with small details', () => {
+    expect(byId['acme:1001:100:0']!.kind).toBe('issue.ranked');
+    expect(byId['acme:1001:100:1']).toMatchObject({ kind: 'issue.estimated', detail: { to: '5' } });
+    expect(byId['acme:1001:200:0']).toMatchObject({
+      kind: 'issue.sprint_changed',
+      detail: { from: [], to: [8], added: [8], phase: 'planning' },
+    });
+    expect(byId['acme:1001:260:0']).toMatchObject({ kind: 'issue.refined', actorType: 'unknown', actorId: '' });
+    expect(byId['acme:1001:260:0']!.detail).toEqual({ field: 'summary' });
+  });
+
+  it('records categories and the assignee at the time of a transition', () => {
+    expect(byId['acme:1001:300:0']).toMatchObject({
+      kind: 'issue.transitioned',
+      actorId: 'qa',
+      detail: { fromCategory: 'indeterminate', toCategory: 'done', assigneeId: 'dev' },
+    });
+  });
+
+  it('fills the issues row', () => {
+    expect(n.row).toMatchObject({
+      issueKey: 'PAY-1',
+      statusCategory: 'done',
+      assigneeId: 'dev',
+      components: ['API'],
+      linkCount: 2,
+      storyPoints: 5,
+      sprintIds: [8],
+      createdAt: '2026-02-01T08:00:00.000Z',
+    });
+    expect(n.people.map((p) => p.accountId).sort()).toEqual(['dev', 'lead', 'po', 'qa']);
+  });
+
+  it('types apps and anonymised accounts, keeping their facts', () => {
+    const out = normaliseIssue(
+      {
+        issue,
+        histories: [
+          history('1', '2026-02-03T00:00:00Z', user('bot', { accountType: 'app' }), [
+            { field: 'labels', fieldId: 'labels', toString: 'x' },
+          ]),
+          history('2', '2026-02-04T00:00:00Z', user('gone', { displayName: 'Former user', active: false }), [
+            { field: 'labels', fieldId: 'labels', toString: 'y' },
+          ]),
+        ],
+        comments: [],
+        worklogs: [],
+      },
+      ctx(),
+    );
+    const types = out.facts.filter((f) => f.kind === 'issue.refined').map((f) => [f.actorId, f.actorType]);
+    expect(types).toEqual([
+      ['bot', 'app'],
+      ['gone', 'unknown'],
+    ]);
+  });
+});
+
+describe('sprint phases and inference', () => {
+  const sprints = ctx().sprints;
+  it('classifies planning, closing, in-sprint and backlog moves', () => {
+    expect(sprintPhase(sprintStart - DAY, [], [8], sprints)).toBe('planning');
+    expect(sprintPhase(sprintStart - 60_000 + 5_000, [7], [7, 8], sprints)).toBe('closing');
+    expect(sprintPhase(sprintStart + DAY, [], [8], sprints)).toBe('in_sprint');
+    expect(sprintPhase(sprintStart + DAY, [8], [], sprints)).toBe('backlog');
+  });
+
+  const scope = { site: 'acme', project: 'PAY', projectType: 'software' as const };
+  const change = (issueId: string, actorId: string, atMs: number, from: number[], to: number[]): SprintChange => ({
+    issueId,
+    issueKey: `PAY-${issueId}`,
+    issueType: 'Story',
+    hierarchyLevel: 0,
+    actor: { actorId, actorName: actorId, actorType: 'atlassian' },
+    atMs,
+    from,
+    to,
+    phase: 'in_sprint',
+  });
+  const s7 = sprints['7']!;
+  const s8 = sprints['8']!;
+
+  it('infers sprint.completed from one author moving issues out at completion', () => {
+    const facts = inferSprintFacts(
+      [s7, s8],
+      [change('1', 'po', s7.completeMs! + 1000, [7], [7, 8]), change('2', 'po', s7.completeMs! + 2000, [7], [7, 8])],
+      scope,
+    );
+    const completed = facts.filter((f) => f.kind === 'sprint.completed');
+    expect(completed).toHaveLength(1);
+    expect(completed[0]).toMatchObject({
+      actorId: 'po',
+      id: 'acme:sprint:7:completed',
+      detail: { sprintId: 7, moved: 2 },
+    });
+    expect(completed[0]!.detail.confidence).toBeGreaterThan(0.5);
+    // carry-over into sprint 8 is closing, not planning
+    expect(facts.filter((f) => f.kind === 'sprint.planned')).toHaveLength(0);
+  });
+
+  it('says nothing when several people moved issues at completion', () => {
+    const facts = inferSprintFacts(
+      [s7],
+      [change('1', 'po', s7.completeMs! + 1000, [7], []), change('2', 'sm', s7.completeMs! + 2000, [7], [])],
+      scope,
+    );
+    expect(facts).toHaveLength(0);
+  });
+
+  it('infers one sprint.planned per (sprint, author) at the first add', () => {
+    const facts = inferSprintFacts(
+      [s8],
+      [
+        change('1', 'po', sprintStart - 3 * DAY, [], [8]),
+        change('2', 'po', sprintStart - 2 * DAY, [], [8]),
+        change('3', 'dev', sprintStart - DAY, [], [8]),
+        change('4', 'po', sprintStart - 9 * DAY, [], [8]),
+        change('5', 'po', sprintStart + DAY, [], [8]),
+      ],
+      scope,
+    );
+    expect(facts.map((f) => [f.id, f.at]).sort()).toEqual(
+      [
+        ['acme:sprint:8:planned:dev', new Date(sprintStart - DAY).toISOString()],
+        ['acme:sprint:8:planned:po', new Date(sprintStart - 3 * DAY).toISOString()],
+      ].sort(),
+    );
+  });
+});
