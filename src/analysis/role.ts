@@ -1,45 +1,20 @@
-import type { Role } from './schema.js';
+import type { Category, Role } from './schema.js';
 import { ROLE, scaledToWindow } from './thresholds.js';
 
-/** The volumes a role label is decided from. Scores are weighted; facts are counts. */
+/** The volumes a role label is decided from: weighted score per signal (e.g. "estimation"), and fact counts. */
 export interface RoleInput {
   facts: number;
-  owner: number;
-  manager: number;
-  neutral: number;
   ownerFacts: number;
   managerFacts: number;
+  bySignal: Record<string, { category: Category; score: number }>;
 }
 
 export interface RoleLabel {
   role: Role;
   confidence: number;
   confidenceLabel: 'high' | 'medium' | 'low';
-  /** Every test that decided the label keeps its outcome when all volumes move by ±ROLE.robustness. */
+  /** Every test that decided the label keeps its outcome when each volume moves by ±ROLE.robustness on its own. */
   robust: boolean;
-}
-
-type Volume = 'facts' | 'owner' | 'manager' | 'neutral';
-
-/** A linear test Σ coef·volume + constant ≥ 0. */
-interface LinearTest {
-  coef: Partial<Record<Volume, number>>;
-  constant: number;
-}
-
-/** Outcome of a test at the given volumes, and whether it holds over the whole ±delta box around them. */
-function evaluate(test: LinearTest, x: RoleInput, delta: number): { pass: boolean; stable: boolean } {
-  let value = test.constant;
-  let low = test.constant;
-  let high = test.constant;
-  for (const [name, k] of Object.entries(test.coef) as [Volume, number][]) {
-    const v = k * x[name];
-    value += v;
-    low += Math.min(v * (1 - delta), v * (1 + delta));
-    high += Math.max(v * (1 - delta), v * (1 + delta));
-  }
-  const pass = value >= 0;
-  return { pass, stable: pass ? low >= 0 : high < 0 };
 }
 
 export interface RoleThresholds {
@@ -54,35 +29,133 @@ export function roleThresholds(windowDays: number): RoleThresholds {
   };
 }
 
+/** Σ coef·variable + constant ≥ 0, over the fact count and the per-signal scores. */
+interface LinearTest {
+  coef: Map<string, number>;
+  constant: number;
+}
+
+interface Outcome {
+  pass: boolean;
+  /** The outcome is the same everywhere in the ±delta box around the observed volumes. */
+  stable: boolean;
+}
+
+const FACTS = '#facts';
+
 /**
- * The decision, as an ordered list of linear tests: inactive (too few facts) → contributor (too little product
- * work, absolutely or relative to all of the person's work) → owner / manager / hybrid by owner share. Because
- * every test is linear, checking it at the corners of a ±delta box tells whether noise of that size could change
- * its outcome — that is what makes a label robust.
+ * A linear test's outcome at the observed volumes, and whether it holds over the whole box where every volume
+ * independently moves by ±delta: a linear form's extremes over a box are at its corners, one coordinate at a time.
  */
-function decide(x: RoleInput, th: RoleThresholds, delta: number): { role: Role; robust: boolean } {
+function evaluate(test: LinearTest, x: Map<string, number>, delta: number): Outcome {
+  let value = test.constant;
+  let low = test.constant;
+  let high = test.constant;
+  for (const [name, k] of test.coef) {
+    const v = k * (x.get(name) ?? 0);
+    value += v;
+    low += Math.min(v * (1 - delta), v * (1 + delta));
+    high += Math.max(v * (1 - delta), v * (1 + delta));
+  }
+  const pass = value >= 0;
+  return { pass, stable: pass ? low >= 0 : high < 0 };
+}
+
+function linear(terms: [string[], number][], constant = 0): LinearTest {
+  const coef = new Map<string, number>();
+  for (const [names, k] of terms) for (const n of names) coef.set(n, (coef.get(n) ?? 0) + k);
+  return { coef, constant };
+}
+
+/** Some outcome passes (stably, for robustness) / all fail (stably). */
+function any(outcomes: Outcome[]): Outcome {
+  const passing = outcomes.filter((o) => o.pass);
+  if (passing.length > 0) return { pass: true, stable: passing.some((o) => o.stable) };
+  return { pass: false, stable: outcomes.every((o) => o.stable) };
+}
+
+/**
+ * Breadth: besides its largest signal, at least one more signal of the category carries ROLE.minSignalShare of
+ * the category's score. Accepting others' work alone (a tester) or setting fix versions alone (a release engineer)
+ * does not make a product owner or manager.
+ */
+function broad(signals: string[], x: Map<string, number>, delta: number): Outcome {
+  const sorted = [...signals].sort((a, b) => (x.get(b) ?? 0) - (x.get(a) ?? 0));
+  const s = ROLE.minSignalShare;
+  const others = sorted.slice(1).map((name) =>
+    evaluate(
+      linear([
+        [[name], 1],
+        [signals, -s],
+      ]),
+      x,
+      delta,
+    ),
+  );
+  return any(others);
+}
+
+/**
+ * The decision, as an ordered series of linear tests: inactive (too few facts) → contributor (too little product
+ * work, absolutely or relative to all the person's work) → owner / manager / hybrid by owner share, where owner and
+ * manager also need breadth. Each outcome is checked over a ±delta box, which is what makes a label robust.
+ */
+function decide(input: RoleInput, th: RoleThresholds, delta: number): { role: Role; robust: boolean } {
+  const x = new Map<string, number>([[FACTS, input.facts]]);
+  const owner: string[] = [];
+  const manager: string[] = [];
+  const neutral: string[] = [];
+  for (const [name, s] of Object.entries(input.bySignal)) {
+    x.set(name, s.score);
+    (s.category === 'owner' ? owner : s.category === 'manager' ? manager : neutral).push(name);
+  }
+  const product = [...owner, ...manager];
   let robust = true;
-  const check = (t: LinearTest) => {
-    const r = evaluate(t, x, delta);
-    robust &&= r.stable;
-    return r.pass;
+  const take = (o: Outcome) => {
+    robust &&= o.stable;
+    return o.pass;
   };
-  if (!check({ coef: { facts: 1 }, constant: -th.minFacts })) return { role: 'inactive', robust };
-  // Product work must be enough in absolute terms and relative to the person's other work. Failing either makes a
-  // contributor, so that label is robust when either failure is.
+
+  if (!take(evaluate(linear([[[FACTS], 1]], -th.minFacts), x, delta))) return { role: 'inactive', robust };
   const i = ROLE.minProductIntensity;
-  const enough = evaluate({ coef: { owner: 1, manager: 1 }, constant: -th.minProductScore }, x, delta);
-  const intense = evaluate({ coef: { owner: 1 - i, manager: 1 - i, neutral: -i }, constant: 0 }, x, delta);
+  const enough = evaluate(linear([[product, 1]], -th.minProductScore), x, delta);
+  const intense = evaluate(
+    linear([
+      [product, 1 - i],
+      [neutral, -i],
+    ]),
+    x,
+    delta,
+  );
   if (!enough.pass || !intense.pass) {
+    // Failing either test makes a contributor, so the label is robust when either failure is.
     const stableFailure = (!enough.pass && enough.stable) || (!intense.pass && intense.stable);
     return { role: 'contributor', robust: robust && stableFailure };
   }
   robust &&= enough.stable && intense.stable;
+
   // ownerShare ≥ s ⇔ owner·(1−s) − manager·s ≥ 0
   const so = ROLE.ownerMinOwnerShare;
-  if (check({ coef: { owner: 1 - so, manager: -so }, constant: 0 })) return { role: 'owner', robust };
+  const ownerLed = evaluate(
+    linear([
+      [owner, 1 - so],
+      [manager, -so],
+    ]),
+    x,
+    delta,
+  );
+  if (take(ownerLed)) return take(broad(owner, x, delta)) ? { role: 'owner', robust } : { role: 'contributor', robust };
   const sm = ROLE.managerMaxOwnerShare;
-  if (check({ coef: { owner: -(1 - sm), manager: sm }, constant: 0 })) return { role: 'manager', robust };
+  const managerLed = evaluate(
+    linear([
+      [owner, -(1 - sm)],
+      [manager, sm],
+    ]),
+    x,
+    delta,
+  );
+  if (take(managerLed))
+    return take(broad(manager, x, delta)) ? { role: 'manager', robust } : { role: 'contributor', robust };
   return { role: 'hybrid', robust };
 }
 
@@ -101,7 +174,8 @@ function evidenceVolume(role: Role, x: RoleInput): number {
 
 /**
  * Role label and confidence. Confidence grows with the evidence behind the label (1 − e^(−n/scale)); a label that
- * ±20% noise could flip is capped at medium. Inactive with no facts at all is as sure as Jira can make it.
+ * ±20% noise in any volume could flip is capped below high. Inactive with no facts at all is as sure as Jira can
+ * make it.
  */
 export function labelRole(x: RoleInput, th: RoleThresholds): RoleLabel {
   const { role, robust } = decide(x, th, ROLE.robustness);

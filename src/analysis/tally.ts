@@ -25,6 +25,8 @@ export interface Tally {
   neutralFacts: number;
   /** Rule id → summed weight. */
   signals: Record<string, number>;
+  /** Signal name → category and summed weight (several rules may feed one signal). */
+  bySignal: Record<string, { category: Category; score: number }>;
   firstAt: string | null;
   lastAt: string | null;
   lastAtByCategory: Record<Category, string | null>;
@@ -51,6 +53,7 @@ export function emptyTally(actorId: string, actorType: ActorType = 'atlassian'):
     managerFacts: 0,
     neutralFacts: 0,
     signals: {},
+    bySignal: {},
     firstAt: null,
     lastAt: null,
     lastAtByCategory: { owner: null, manager: null, neutral: null },
@@ -78,6 +81,11 @@ export function tallyByActor(rows: readonly SignalRow[]): Map<string, Tally> {
     t[c] += r.score;
     t[`${c}Facts`] += r.facts;
     t.signals[r.signal.ruleId] = (t.signals[r.signal.ruleId] ?? 0) + r.score;
+    // Keyed by category too: a custom rule set could use one signal name for two categories.
+    const key = `${c}:${r.signal.signal}`;
+    const s = t.bySignal[key] ?? { category: c, score: 0 };
+    s.score += r.score;
+    t.bySignal[key] = s;
     t.firstAt = earlier(t.firstAt, r.firstAt);
     t.lastAt = later(t.lastAt, r.lastAt);
     t.lastAtByCategory[c] = later(t.lastAtByCategory[c], r.lastAt);

@@ -12,6 +12,8 @@ export const ROLE = {
   /** ownerShare at or above: owner; at or below `managerMaxOwnerShare`: manager; in between: hybrid. */
   ownerMinOwnerShare: 0.75,
   managerMaxOwnerShare: 0.25,
+  /** Owner and manager labels need a second signal carrying at least this share of the category's score. */
+  minSignalShare: 0.1,
   /** Relative perturbation of every volume under which a label must not change to be called high-confidence. */
   robustness: 0.2,
   /** Evidence volume (facts) at which confidence reaches 1 − 1/e. */

@@ -30,6 +30,14 @@ const EXAMPLES: Record<string, Activity> = {
     at,
     detail: { fromCategory: 'indeterminate', toCategory: 'done', assigneeId: 'dev' },
   }),
+  'roadmap-progress': fact({
+    kind: 'issue.transitioned',
+    actor: po,
+    at,
+    level: 1,
+    detail: { fromCategory: 'new', toCategory: 'indeterminate', assigneeId: 'dev' },
+  }),
+  'bug-reporting': fact({ kind: 'issue.created', actor: dev, at, issueType: 'Bug' }),
   'delivery-transition': fact({
     kind: 'issue.transitioned',
     actor: dev,
@@ -146,7 +154,7 @@ describe('rule overrides', () => {
 
   it('sites scope variants', () => {
     const rules = buildRuleSet(loadRulesFile(), [{ rule: 'acceptance', weight: 5, sites: ['other.example'] }], teams);
-    expect(classifyFact(rules, EXAMPLES.acceptance!).weight).toBe(2);
+    expect(classifyFact(rules, EXAMPLES.acceptance!).weight).toBe(1);
     expect(classifyFact(rules, { ...EXAMPLES.acceptance!, site: 'other.example' }).weight).toBe(5);
   });
 
