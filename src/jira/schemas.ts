@@ -68,11 +68,21 @@ export const statusSchema = z.looseObject({
 });
 export const statusesSchema = z.array(statusSchema);
 
+export const versionSchema = z.looseObject({
+  id: idString,
+  name: z.string(),
+  released: nullish(z.boolean()),
+  archived: nullish(z.boolean()),
+  releaseDate: nullish(z.string()),
+  startDate: nullish(z.string()),
+});
+
 export const projectSchema = z.looseObject({
   id: idString,
   key: z.string(),
   name: z.string(),
   projectTypeKey: nullish(z.string()),
+  versions: nullish(z.array(versionSchema)),
 });
 export type JiraProjectInfo = z.infer<typeof projectSchema>;
 
@@ -118,14 +128,6 @@ export const sprintSchema = z.looseObject({
 export const sprintsPageSchema = agilePage(sprintSchema);
 export type JiraSprint = z.infer<typeof sprintSchema>;
 
-export const versionSchema = z.looseObject({
-  id: idString,
-  name: z.string(),
-  released: nullish(z.boolean()),
-  archived: nullish(z.boolean()),
-  releaseDate: nullish(z.string()),
-  startDate: nullish(z.string()),
-});
 export const versionsPageSchema = agilePage(versionSchema);
 /** DC's `/project/{key}/versions` returns a plain array. */
 export const versionsListSchema = z.array(versionSchema);

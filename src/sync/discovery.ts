@@ -133,7 +133,8 @@ export async function discoverProject(site: JiraSite, key: string, signal?: Abor
     boards.push({ id: b.id, type: b.type, ...(estimation ? { estimationFieldId: estimation } : {}) });
   }
   const sprints = await fetchSprints(site, boards, signal);
-  const versions = await optional(site.versions(key, signal), []);
+  // GET project embeds its versions on Cloud and DC; only ask separately when it did not.
+  const versions = project.versions ?? (await optional(site.versions(key, signal), []));
   const type = (PROJECT_TYPES as readonly string[]).includes(project.projectTypeKey ?? '')
     ? (project.projectTypeKey as ProjectType)
     : 'software';

@@ -20,7 +20,7 @@ import { type ChangelogStrategy, type CollectProgress, collectIssues, SEARCH_FIE
 import { cacheSprints, type Discovered, discover, fetchSprints } from './discovery.js';
 import { customFieldsToRead } from './fields.js';
 import type { NormaliseContext } from './normalise/context.js';
-import { normaliseIssue } from './normalise/issue.js';
+import { type IssueBundle, normaliseIssue } from './normalise/issue.js';
 import { inferSprintFacts } from './normalise/sprint-inference.js';
 import { jiraTimeMs, jqlDateTime } from './normalise/time.js';
 import { reconcileDeletions } from './reconcile.js';
@@ -161,13 +161,15 @@ function normaliseContext(siteId: string, d: Discovered): NormaliseContext {
   };
 }
 
-/** Learns what search results teach beyond discovery: status categories and DC usernames → keys. */
-function learnFromIssues(ctx: NormaliseContext, issues: JiraSearchIssue[]): void {
-  for (const issue of issues) {
+/** Learns what issues teach beyond discovery: status categories and DC usernames → keys. */
+function learnFromBundles(ctx: NormaliseContext, bundles: IssueBundle[]): void {
+  for (const { issue, histories, comments, worklogs } of bundles) {
     const st = issue.fields?.status;
     if (st?.id && st.statusCategory?.key) ctx.statusCategories[st.id] ??= st.statusCategory.key;
     const users = [issue.fields?.assignee, issue.fields?.creator, issue.fields?.reporter];
-    for (const h of issue.changelog?.histories ?? []) users.push(h.author);
+    for (const h of histories) users.push(h.author);
+    for (const c of comments) users.push(c.author);
+    for (const w of worklogs) users.push(w.author);
     for (const u of users) if (u?.name && u.key && ctx.userKeyByName) ctx.userKeyByName[u.name] = u.key;
   }
 }
@@ -224,10 +226,15 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
   });
   const ctx = normaliseContext(site.id, discovered);
   const lookbackMs = parseDuration(config.sync.lookback) ?? 180 * 86_400_000;
-  const sinceMs = full
-    ? now() - lookbackMs
-    : (jiraTimeMs(cursor?.watermark) ?? now()) - config.sync.overlapMinutes * 60_000;
-  const jql = `project = "${project}" AND updated >= "${jqlDateTime(sinceMs, discovered.site.timeZone)}" ORDER BY created ASC, key ASC`;
+  // A first or full sync reaches back relative to Jira's own clock; an incremental one starts at the cursor
+  // (minus the overlap), written in the API user's time zone as JQL expects.
+  const since = full
+    ? `-${Math.ceil(lookbackMs / 60_000)}m`
+    : jqlDateTime(
+        (jiraTimeMs(cursor?.watermark) ?? now()) - config.sync.overlapMinutes * 60_000,
+        discovered.site.timeZone,
+      );
+  const jql = `project = "${project}" AND updated >= "${since}" ORDER BY created ASC, key ASC`;
   const fields = [...SEARCH_FIELDS, ...customFieldsToRead(discovered.fields)];
 
   const reconcileMs = parseDuration(config.sync.reconcileEvery) ?? 86_400_000;
@@ -250,14 +257,11 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
       await cacheSprints(tx, site.id, discovered.project);
     };
 
-    const writeBundles = async (bundles: Parameters<typeof normaliseIssue>[0][]) => {
+    const writeBundles = async (bundles: IssueBundle[]) => {
       await refreshSprints();
       for (let i = 0; i < bundles.length; i += WRITE_BATCH_ISSUES) {
         const slice = bundles.slice(i, i + WRITE_BATCH_ISSUES);
-        learnFromIssues(
-          ctx,
-          slice.map((b) => b.issue),
-        );
+        learnFromBundles(ctx, slice);
         const facts: Activity[] = [];
         const rows = [];
         const people = [];

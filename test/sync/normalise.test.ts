@@ -182,10 +182,10 @@ describe('normaliseIssue', () => {
       { field: 'timeestimate', fieldId: 'timeestimate', toString: '3600' },
     ]),
     history('200', new Date(sprintStart - 2 * DAY).toISOString(), user('po'), [
-      { field: 'Sprint', fieldId: 'customfield_31337', from: '', to: '8' },
+      { field: 'Sprint', fieldId: 'customfield_31337', from: '', to: '8', toString: 'S8' },
     ]),
     history('250', new Date(sprintStart + DAY).toISOString(), user('lead'), [
-      { field: 'assignee', fieldId: 'assignee', from: null, to: 'dev', tmpToAccountId: 'dev' },
+      { field: 'assignee', fieldId: 'assignee', from: null, to: 'dev', toString: 'User dev', tmpToAccountId: 'dev' },
     ]),
     history('260', new Date(sprintStart + 2 * DAY).toISOString(), null, [
       { field: 'summary', fieldId: 'summary', fromString: 'a', toString: 'b' },
