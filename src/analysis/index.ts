@@ -10,19 +10,10 @@ import { aggregateActivity, windowWeeks } from './aggregate.js';
 import { evidenceFromFact } from './evidence.js';
 import { teamFindings } from './findings.js';
 import { headlineOf } from './headline.js';
-import { identityOf } from './identity.js';
+import { loadIdentities } from './identity.js';
 import { previousOfTeam } from './previous.js';
-import { compareProfiles, idleProfile, type ProfileIdentity, personProfile, profileEvidenceRows } from './profiles.js';
-import {
-  factsById,
-  issueFootprint,
-  lastRoadmapChange,
-  lastSyncAt,
-  latestFactPerIssue,
-  nextSprintItems,
-  peopleById,
-  teamUsesSprints,
-} from './queries.js';
+import { compareProfiles, idleProfile, personProfile, profileEvidenceRows } from './profiles.js';
+import { factsById, lastSyncAt, latestFactPerIssue } from './queries.js';
 import { labelRole, roleThresholds } from './role.js';
 import {
   ANALYSIS_SCHEMA_VERSION,
@@ -34,6 +25,7 @@ import {
 import { type ResolvedScope, resolveScope } from './scope.js';
 import { type SignalRow, tallyByActor, withSignals } from './tally.js';
 import { planFactIds, planTeam, type TeamPlan, type TeamSpec, teamVerdict } from './team.js';
+import { loadTeamFacts, type TeamFacts } from './team-facts.js';
 
 export { type ResolvedScope, UnknownScopeError } from './scope.js';
 
@@ -53,8 +45,6 @@ export interface AnalyzeOptions {
 }
 
 const DAY = 86_400_000;
-/** How far back "last roadmap change" looks beyond the window. */
-const ROADMAP_LOOKBACK_DAYS = 365;
 /** The previous period is the latest stored snapshot at least this much older than this one. */
 const PREVIOUS_MIN_AGE_DAYS = 1;
 
@@ -121,56 +111,26 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   const weeks = await windowWeeks(db, since, asOf, timezone);
   const thresholds = roleThresholds(windowDays);
 
-  // Identities: the people table first, one sample fact per actor for names it does not know.
-  const actorTypes = new Map<string, SignalRow>();
-  for (const r of rows) if (!actorTypes.has(r.actorId) || r.actorType !== 'atlassian') actorTypes.set(r.actorId, r);
+  const teamFacts = new Map<string, TeamFacts>();
+  for (const spec of scope.teams) teamFacts.set(spec.name, await loadTeamFacts(db, ruleSet, spec, site, since, asOf));
   const memberIds = scope.teams.flatMap((t) => t.members ?? []);
-  const records = await peopleById(db, site, [...actorTypes.keys(), ...memberIds]);
-  const nameFacts = await factsById(
-    db,
-    [...actorTypes.values()].filter((r) => !records.get(r.actorId)?.displayName).map((r) => r.sampleFactId),
+  const identity = await loadIdentities(db, site, rows, {
+    actorIds: memberIds,
+    facts: [...teamFacts.values()].flatMap((t) => (t.lastRoadmapChange ? [t.lastRoadmapChange] : [])),
+  });
+  const plans = scope.teams.map((spec) =>
+    planTeam({
+      spec,
+      rows: rows.filter(inTeam(spec)),
+      identity,
+      thresholds,
+      weeks,
+      since,
+      until: asOf,
+      windowDays,
+      ...teamFacts.get(spec.name)!,
+    }),
   );
-  const sampleByActor = new Map([...nameFacts.values()].map((f) => [f.actorId, f]));
-  const identities = new Map<string, ProfileIdentity>();
-  const identity = (actorId: string): ProfileIdentity => {
-    let id = identities.get(actorId);
-    if (!id) {
-      const row = actorTypes.get(actorId);
-      const record = records.get(actorId);
-      id = identityOf(
-        actorId,
-        row?.actorType ?? record?.accountType ?? 'atlassian',
-        record,
-        sampleByActor.get(actorId),
-      );
-      identities.set(actorId, id);
-    }
-    return id;
-  };
-
-  const plans: TeamPlan[] = [];
-  for (const spec of scope.teams) {
-    const filter = { site, projects: spec.projects, members: spec.members };
-    const roadmap = await lastRoadmapChange(db, ruleSet, filter, asOf, ROADMAP_LOOKBACK_DAYS);
-    plans.push(
-      planTeam({
-        spec,
-        rows: rows.filter(inTeam(spec)),
-        identity,
-        thresholds,
-        weeks,
-        since,
-        until: asOf,
-        windowDays,
-        footprint: await issueFootprint(db, filter, since, asOf),
-        usesSprints: await teamUsesSprints(db, filter),
-        lastRoadmapChange: roadmap
-          ? { ...roadmap, ruleId: ruleSet.rules[roadmap.ruleIndex]?.id ?? 'unclassified' }
-          : null,
-        nextSprint: await nextSprintItems(db, filter, asOf),
-      }),
-    );
-  }
 
   const tallies = tallyByActor(rows);
   const teamsOf = new Map<string, Set<string>>();
