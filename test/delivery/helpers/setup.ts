@@ -1,0 +1,25 @@
+import nodemailer from 'nodemailer';
+import type { EmailMessage } from '../../../src/delivery/message.js';
+import { createLogger } from '../../../src/log/logger.js';
+import { renderEmail } from '../../../src/report/index.js';
+import { orgAnalysis } from '../../report/fixtures/analysis.js';
+
+export const silentLog = createLogger({ level: 'silent' });
+
+let cached: EmailMessage | undefined;
+
+/** The org fixture's email as a message (rendered once per test file: rasterising takes a moment). */
+export function orgMessage(): EmailMessage {
+  cached ??= {
+    from: 'rolecall <rolecall@example.com>',
+    replyTo: 'eng-leads@example.com',
+    ...renderEmail(orgAnalysis(), { reportUrl: 'https://rolecall.example.com/reports/r-48' }),
+  };
+  return cached;
+}
+
+export function sinkTransport(port: number) {
+  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
+}
+
+export const noSleep = async () => {};
