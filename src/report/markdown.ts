@@ -14,7 +14,7 @@ export function md(text: string): string {
 }
 
 function evidence(items: EvidenceItem[]): string {
-  return items.map((e) => (e.href ? `[${md(e.label)}](<${e.href}>)` : `\`${e.label.replace(/`/g, "'")}\``)).join(', ');
+  return items.map((e) => (e.href ? `[${md(e.label)}](<${e.href}>)` : md(e.label))).join(', ');
 }
 
 function row(cells: string[]): string {
