@@ -66,12 +66,9 @@ export function buildRunFlow(spec: RunSpec): FlowNode {
     { ...runId, site: spec.site, ...scope, windowDays: spec.windowDays, asOf: spec.asOf.toISOString() },
     syncs,
   );
-  const render = node(
-    'report.render',
-    `${spec.runKey}-render`,
-    { ...runId, report: spec.report, formats: spec.formats },
-    [analyze],
-  );
+  // Delivery sends the rendered email: a run with recipients always renders one.
+  const formats = spec.recipients.length > 0 ? [...new Set([...spec.formats, 'email' as const])] : spec.formats;
+  const render = node('report.render', `${spec.runKey}-render`, { ...runId, report: spec.report, formats }, [analyze]);
   if (spec.recipients.length === 0) return render;
   return node('report.deliver', spec.runKey, { ...runId, report: spec.report, recipients: spec.recipients }, [render]);
 }

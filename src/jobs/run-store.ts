@@ -95,9 +95,11 @@ export class RunStore implements RunTracker {
     );
   }
 
+  /** The first failure wins: it is the cause; parents failing after it only repeat "child … failed". */
   async failed(runId: string, error: string): Promise<void> {
     await this.db.query(
-      `UPDATE analysis_runs SET state = 'failed', error = $2, updated_at = now() WHERE id = $1 AND state <> 'completed'`,
+      `UPDATE analysis_runs SET state = 'failed', error = $2, updated_at = now()
+       WHERE id = $1 AND state NOT IN ('completed', 'failed')`,
       [runId, error.slice(0, 2000)],
     );
   }

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { durationSchema } from '../config/duration.js';
+import type { RolecallConfig } from '../config/schema.js';
+import { formatSchema, projectKeySchema } from '../jobs/payloads.js';
+
+/** Body of POST /api/analyses (DESIGN.md §5). */
+export function analysisRequestSchema(config: RolecallConfig, siteIds: string[]) {
+  return z
+    .object({
+      site: z.string().min(1).optional().describe('Jira site (URL or host); must be the configured one.'),
+      project: projectKeySchema.optional(),
+      team: z.string().min(1).optional(),
+      window: durationSchema.default(config.analysis.window),
+      formats: z.array(formatSchema).min(1).default(['html', 'json']),
+      email: z.email().optional().describe('Send the report to this address when it is ready.'),
+    })
+    .strict()
+    .superRefine((body, ctx) => {
+      if (!body.project === !body.team) {
+        ctx.addIssue({
+          code: 'custom',
+          path: body.project ? ['team'] : ['project'],
+          message: 'give exactly one of "project" or "team"',
+        });
+      }
+      if (body.team && !config.teams.some((t) => t.name === body.team)) {
+        const known = config.teams.map((t) => t.name).join(', ') || '(none configured)';
+        ctx.addIssue({ code: 'custom', path: ['team'], message: `unknown team "${body.team}" (known: ${known})` });
+      }
+      if (
+        body.site &&
+        !siteIds.some((s) => s === body.site || s === body.site?.replace(/^https?:\/\//, '').replace(/\/+$/, ''))
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['site'],
+          message: `this deployment serves ${siteIds[0] ?? 'no site'} only`,
+        });
+      }
+    });
+}
+
+export type AnalysisRequest = z.infer<ReturnType<typeof analysisRequestSchema>>;

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import type { RolecallConfig } from '../config/schema.js';
+import { RunStore } from '../jobs/run-store.js';
+import type { Logger } from '../log/logger.js';
+import { producerConnection } from '../queue/connections.js';
+import { FleetMetrics } from '../queue/fleet-metrics.js';
+import { QueueFlowLauncher } from '../queue/flows.js';
+import { closeQueues, openQueues, queueOf } from '../queue/queues.js';
+import type { Db } from '../store/db.js';
+import { buildApi } from './app.js';
+import { createMetricsRegistry } from './metrics.js';
+
+export interface ApiServerOptions {
+  redisUrl: string;
+  prefix: string;
+  token: string;
+  config: RolecallConfig;
+  site: string;
+  db: Db;
+  port: number;
+  host?: string;
+  log: Logger;
+}
+
+export interface ApiServer {
+  app: FastifyInstance;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** `rolecall serve`: the API on a fail-fast producer connection (a request gets a 503 while Redis is down). */
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const redis = await producerConnection(opts.redisUrl);
+  redis.on('error', (err) => opts.log.warn({ err: err.message }, 'redis connection error'));
+  const queues = openQueues(redis, opts.prefix);
+  for (const q of queues.values()) q.on('error', (err) => opts.log.warn({ err: err.message }, 'queue error'));
+  const launcher = new QueueFlowLauncher(redis, opts.prefix, queueOf(queues));
+  const app = await buildApi({
+    token: opts.token,
+    config: opts.config,
+    site: opts.site,
+    db: opts.db,
+    runs: new RunStore(opts.db),
+    redis,
+    queues: [...queues.values()],
+    launcher,
+    metrics: createMetricsRegistry({ queues: [...queues.values()], fleet: new FleetMetrics(redis, opts.prefix) }),
+    log: opts.log,
+  });
+  const url = await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
+  return {
+    app,
+    url,
+    async close() {
+      await app.close();
+      await launcher.close().catch(() => {});
+      await closeQueues(queues);
+      redis.disconnect();
+    },
+  };
+}
