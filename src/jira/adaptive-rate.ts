@@ -19,6 +19,8 @@ export interface AdaptiveRateOptions {
 export class AdaptiveRate {
   private rate: number;
   private readonly ceiling: number;
+  /** What Jira told us its limit is (X-RateLimit-FillRate); recovery never goes above it. */
+  private learned = Number.POSITIVE_INFINITY;
   private readonly floor: number;
   private readonly recoverEvery: number;
   private successes = 0;
@@ -53,11 +55,19 @@ export class AdaptiveRate {
   }
 
   onSuccess(): void {
-    if (this.rate >= this.ceiling) return;
+    const top = Math.min(this.ceiling, this.learned);
+    if (this.rate >= top) return;
     this.successes += 1;
     if (this.successes >= this.recoverEvery) {
       this.successes = 0;
-      this.rate = Math.min(this.ceiling, this.rate + this.ceiling / 10);
+      this.rate = Math.min(top, this.rate + this.ceiling / 10);
     }
+  }
+
+  /** Jira announced its refill rate: stay just under it from now on. */
+  learnLimit(requestsPerSecond: number): void {
+    if (!(requestsPerSecond > 0)) return;
+    this.learned = Math.max(this.floor, requestsPerSecond * 0.9);
+    this.rate = Math.min(this.rate, this.learned);
   }
 }

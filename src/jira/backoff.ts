@@ -36,6 +36,19 @@ export function retryAfterMs(headers: HeaderBag, nowMs: number = Date.now()): nu
   return undefined;
 }
 
+/**
+ * The refill rate Jira announces with a 429 (`X-RateLimit-FillRate` per `X-RateLimit-Interval-Seconds`; DC 8.6
+ * also spells them `X-RateLimiting-*`), in requests per second.
+ */
+export function announcedRate(headers: HeaderBag): number | undefined {
+  const fill = Number(header(headers, 'x-ratelimit-fillrate') ?? header(headers, 'x-ratelimiting-fillrate'));
+  if (!Number.isFinite(fill) || fill <= 0) return undefined;
+  const interval = Number(
+    header(headers, 'x-ratelimit-interval-seconds') ?? header(headers, 'x-ratelimiting-interval-seconds') ?? 1,
+  );
+  return fill / (Number.isFinite(interval) && interval > 0 ? interval : 1);
+}
+
 export function rateLimitReason(headers: HeaderBag): string | undefined {
   return header(headers, 'ratelimit-reason');
 }

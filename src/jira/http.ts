@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { silentLogger } from '../log/logger.js';
 import type { AdaptiveRate } from './adaptive-rate.js';
-import { backoffMs, RETRY_AFTER_MARGIN_MS, rateLimitReason, retryAfterMs } from './backoff.js';
+import { announcedRate, backoffMs, RETRY_AFTER_MARGIN_MS, rateLimitReason, retryAfterMs } from './backoff.js';
 import { connectionFailure, httpFailure, JiraError, JiraMalformedResponseError } from './errors.js';
+import { InFlightLimiter } from './in-flight.js';
 import type { RequestGate } from './request-gate.js';
 import { abortableSleep } from './token-bucket-gate.js';
 
@@ -45,6 +46,8 @@ export interface HttpOptions {
   adaptive: AdaptiveRate;
   timeoutMs: number;
   maxRetries: number;
+  /** Most requests in flight to the site (the sync's pool plus its search walk). */
+  maxInFlight?: number;
   log?: Logger;
   /** Injectable for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -103,6 +106,7 @@ export class JiraHttp {
   private readonly log: Logger;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
+  private readonly inFlight: InFlightLimiter;
 
   constructor(
     private readonly transport: Transport,
@@ -111,6 +115,7 @@ export class JiraHttp {
     this.log = options.log ?? silentLogger;
     this.sleep = options.sleep ?? abortableSleep;
     this.random = options.random ?? Math.random;
+    this.inFlight = new InFlightLimiter(options.maxInFlight ?? 5, () => options.adaptive.current);
   }
 
   get site(): string {
@@ -127,15 +132,18 @@ export class JiraHttp {
     let rateLimited = 0;
     for (;;) {
       try {
-        await adaptive.acquire(req.signal);
-        await gate.acquire(site, req.signal);
+        await this.inFlight.acquire(req.signal);
       } catch (err) {
         throw this.aborted(req, err);
       }
-      this.stats.requests += 1;
-      this.stats.byEndpoint[req.endpoint] = (this.stats.byEndpoint[req.endpoint] ?? 0) + 1;
       let res: { status: number; data: unknown; headers: Record<string, unknown> };
+      let sentAt: number | undefined;
       try {
+        await adaptive.acquire(req.signal);
+        await gate.acquire(site, req.signal);
+        this.stats.requests += 1;
+        this.stats.byEndpoint[req.endpoint] = (this.stats.byEndpoint[req.endpoint] ?? 0) + 1;
+        sentAt = performance.now();
         res = await this.transport.sendRequestFullResponse({
           url: req.url,
           method: req.method ?? 'GET',
@@ -145,21 +153,29 @@ export class JiraHttp {
           ...(req.signal ? { signal: req.signal } : {}),
         });
       } catch (raw) {
-        if (req.signal?.aborted) throw this.aborted(req, raw);
         const e = raw as AxiosLikeError;
         const status = e.response?.status;
         const headers = e.response?.headers;
         const wait = status === 429 || status === 503 ? retryAfterMs(headers) : undefined;
-        if (status === 429 || (status === 503 && wait !== undefined)) {
+        const limited = status === 429 || (status === 503 && wait !== undefined);
+        if (limited) {
+          // Pause the site before anyone else can send: the window belongs to the site, not to this call.
+          const pauseMs = (wait ?? backoffMs(rateLimited + 1, 1000, 30_000, this.random)) + RETRY_AFTER_MARGIN_MS;
+          await gate.pause(site, pauseMs);
+          this.inFlight.onRateLimited();
+          adaptive.onRateLimited();
+          const announced = announcedRate(headers);
+          if (announced !== undefined) adaptive.learnLimit(announced);
           rateLimited += 1;
           this.stats.rateLimited += 1;
-          adaptive.onRateLimited();
-          const pauseMs = (wait ?? backoffMs(rateLimited, 1000, 30_000, this.random)) + RETRY_AFTER_MARGIN_MS;
           this.log.debug(
             { endpoint: req.endpoint, pauseMs, reason: rateLimitReason(headers), rate: adaptive.current },
             'jira rate limit: pausing the site',
           );
-          await gate.pause(site, pauseMs);
+        }
+        this.inFlight.release(sentAt === undefined ? undefined : performance.now() - sentAt);
+        if (sentAt === undefined || req.signal?.aborted) throw this.aborted(req, raw);
+        if (limited) {
           if (rateLimited > MAX_RATE_LIMITED) {
             throw httpFailure({ status: 429, endpoint: req.endpoint, baseUrl, body: e.response?.data });
           }
@@ -202,6 +218,8 @@ export class JiraHttp {
           { cause: raw },
         );
       }
+      this.inFlight.release(performance.now() - sentAt);
+      this.inFlight.onSuccess();
       adaptive.onSuccess();
       const parsed = req.schema.safeParse(res.data);
       if (!parsed.success) {

@@ -415,6 +415,8 @@ export async function openJiraSite(conn: JiraConnection, options: OpenSiteOption
       adaptive,
       timeoutMs: conn.timeoutMs,
       maxRetries: conn.maxRetries,
+      // The pool of changelog/comment requests plus the sequential search walk.
+      maxInFlight: conn.concurrency + 1,
       log,
     });
   };
@@ -463,6 +465,7 @@ export function jiraSiteFromTransport(
     adaptive: new AdaptiveRate({ ceiling: opts.requestsPerSecond }),
     timeoutMs: opts.timeoutMs ?? 30_000,
     maxRetries: opts.maxRetries ?? 5,
+    maxInFlight: (opts.concurrency ?? 4) + 1,
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });

@@ -18,6 +18,7 @@ export const SEARCH_FIELDS = [
   'issuelinks',
   'comment',
   'worklog',
+  'timespent',
 ] as const;
 
 /**
@@ -43,7 +44,7 @@ export interface CollectOptions {
   jql: string;
   fields: string[];
   strategy?: ChangelogStrategy;
-  /** Search page size asked for; Jira caps it (100 with fields on Cloud). */
+  /** Search page size asked for; Jira caps it (100 with fields on Cloud, `jira.search.views.default.max` on DC). */
   pageSize?: number;
   /** Issues per `/changelog/bulkfetch` call (Jira allows 1000). */
   changelogBatch?: number;
@@ -67,6 +68,9 @@ export interface CollectResult extends CollectProgress {
   maxUpdatedMs?: number;
 }
 
+/** Issues each DC page re-reads from the previous one (tolerates that many deletions during one page). */
+export const DC_PAGE_OVERLAP = 10;
+
 interface Pending {
   issue: JiraSearchIssue;
   histories: JiraHistory[];
@@ -85,12 +89,24 @@ function changelogComplete(issue: JiraSearchIssue): boolean {
   return total <= log.histories.length;
 }
 
-function needsMore(
-  list: { total?: number | null } | null | undefined,
-  embedded: unknown[] | null | undefined,
-): boolean {
-  if (!list) return false;
-  return (list.total ?? 0) > (embedded?.length ?? 0);
+/**
+ * Whether an issue's comments must be fetched separately. Search embeds `comment: {total, comments}`; when the
+ * embedded list is complete nothing more is needed. A site that leaves the field out tells us nothing, so we
+ * must ask (correctness over requests).
+ */
+export function needsComments(issue: JiraSearchIssue): boolean {
+  const f = issue.fields;
+  if (!f || !('comment' in f)) return true;
+  return (f.comment?.total ?? 0) > (f.comment?.comments?.length ?? 0);
+}
+
+/** Like comments; without the `worklog` field, `timespent` says whether any worklog exists. */
+export function needsWorklogs(issue: JiraSearchIssue): boolean {
+  const f = issue.fields;
+  if (!f) return true;
+  if ('worklog' in f) return (f.worklog?.total ?? 0) > (f.worklog?.worklogs?.length ?? 0);
+  if ('timespent' in f) return typeof f.timespent === 'number' && f.timespent > 0;
+  return true;
 }
 
 /**
@@ -188,6 +204,9 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
   const result: CollectResult = progress;
   let nextPageToken: string | undefined;
   let startAt: number | undefined;
+  // DC pages by offset: an issue deleted behind us would shift the next page and hide an issue, so each page
+  // re-reads the tail of the previous one and duplicates are dropped.
+  let previousIds = new Set<string>();
   const expand = strategy === 'expand' ? ['changelog'] : [];
   for (;;) {
     pool.throwIfFailed();
@@ -195,7 +214,7 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
       jql: opts.jql,
       fields: opts.fields,
       expand,
-      maxResults: opts.pageSize ?? 100,
+      maxResults: opts.pageSize ?? (cloud ? 100 : 1000),
       project: opts.project,
       signal: pool.signal,
       ...(nextPageToken ? { nextPageToken } : {}),
@@ -203,21 +222,22 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
     });
     if (progress.pages === 0 && page.serverTime) result.startedAt = page.serverTime;
     progress.pages += 1;
-    progress.issuesSeen += page.issues.length;
-    for (const i of page.issues) {
+    const fresh = page.issues.filter((i) => !previousIds.has(i.id));
+    previousIds = new Set(page.issues.map((i) => i.id));
+    progress.issuesSeen += fresh.length;
+    for (const i of fresh) {
       const u = i.fields?.updated ? Date.parse(i.fields.updated.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
       if (Number.isFinite(u) && (result.maxUpdatedMs === undefined || u > result.maxUpdatedMs)) result.maxUpdatedMs = u;
     }
-    const changed = await opts.selectChanged(page.issues);
+    const changed = await opts.selectChanged(fresh);
     progress.issuesChanged += changed.length;
     const ready: Pending[] = [];
     for (const issue of changed) {
-      const f = issue.fields;
       const p: Pending = {
         issue,
         histories: embeddedHistories(issue),
-        needComments: needsMore(f?.comment, f?.comment?.comments),
-        needWorklogs: needsMore(f?.worklog, f?.worklog?.worklogs),
+        needComments: needsComments(issue),
+        needWorklogs: needsWorklogs(issue),
       };
       if (strategy === 'expand' && changelogComplete(issue)) {
         ready.push(p);
@@ -231,7 +251,10 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
     report();
     if (page.isLast) break;
     nextPageToken = page.nextPageToken;
-    startAt = page.nextStartAt;
+    startAt =
+      page.nextStartAt === undefined
+        ? undefined
+        : Math.max((startAt ?? 0) + 1, page.nextStartAt - (fresh.length > 0 ? DC_PAGE_OVERLAP : 0));
     // Backpressure: never let the walk run more than a couple of batches ahead of the pool.
     await pool.whenBelow(site.concurrency * 2);
   }
