@@ -1,20 +1,19 @@
+import type { RenderedReport } from '../report/index.js';
 import type { Db } from './db.js';
 
 /**
- * Rendered reports. `artifacts` holds the rendered text formats so `GET /reports/:id` can serve the HTML
- * without re-rendering, plus the email's subject and text for the record. PNG attachments are not stored.
+ * Rendered reports, keyed by a deterministic id per (name, period): a re-render of the same period replaces the
+ * row, so the email's link to `/reports/<id>` stays valid. `artifacts` holds every rendered format, including
+ * the email with its PNG attachments (base64), so a separate delivery job or `GET /reports/:id` needs no
+ * re-rendering.
  */
 
-export interface ReportArtifacts {
-  formats: string[];
-  html?: string;
-  md?: string;
-  csv?: string;
-  /** The AnalysisResult the report was rendered from. */
-  json?: unknown;
-  email?: { subject: string; preheader: string; text: string; htmlBytes: number };
-  /** Files written to disk by the CLI, by name → path. */
-  files?: Record<string, string>;
+export interface StoredEmail {
+  subject: string;
+  preheader?: string;
+  html: string;
+  text: string;
+  attachments: { filename: string; cid?: string; content: Buffer; contentType: string }[];
 }
 
 export interface StoredReport {
@@ -23,7 +22,62 @@ export interface StoredReport {
   period: string;
   analysisId: string | null;
   createdAt: string;
-  artifacts: ReportArtifacts;
+  html?: string;
+  md?: string;
+  json?: string;
+  csv?: string;
+  email?: StoredEmail;
+}
+
+/** The jsonb shape of `reports.artifacts`. */
+interface StoredArtifacts {
+  html?: string;
+  md?: string;
+  json?: string;
+  csv?: string;
+  email?: Omit<StoredEmail, 'attachments'> & {
+    attachments: { filename: string; cid?: string; content: string; contentType: string }[];
+  };
+}
+
+/** `rep-<name>-<period>`: the same id for every render of one report period. */
+export function reportIdFor(report: { name: string; period: string }): string {
+  return `rep-${report.name}-${report.period}`;
+}
+
+export async function saveRenderedReport(
+  db: Db,
+  r: { id: string; name: string; period: string; analysisId: string | null; rendered: RenderedReport },
+): Promise<void> {
+  const { html, md, json, csv, email } = r.rendered;
+  const artifacts: StoredArtifacts = {
+    ...(html !== undefined ? { html } : {}),
+    ...(md !== undefined ? { md } : {}),
+    ...(json !== undefined ? { json } : {}),
+    ...(csv !== undefined ? { csv } : {}),
+    ...(email
+      ? {
+          email: {
+            subject: email.subject,
+            preheader: email.preheader,
+            html: email.html,
+            text: email.text,
+            attachments: email.attachments.map((a) => ({
+              filename: a.filename,
+              cid: a.cid,
+              contentType: a.contentType,
+              content: a.content.toString('base64'),
+            })),
+          },
+        }
+      : {}),
+  };
+  await db.query(
+    `INSERT INTO reports (id, name, period, analysis_id, artifacts) VALUES ($1, $2, $3, $4, $5::jsonb)
+     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, period = EXCLUDED.period,
+       analysis_id = EXCLUDED.analysis_id, artifacts = EXCLUDED.artifacts, created_at = now()`,
+    [r.id, r.name, r.period, r.analysisId, JSON.stringify(artifacts)],
+  );
 }
 
 interface ReportRow {
@@ -32,31 +86,30 @@ interface ReportRow {
   period: string;
   analysis_id: string | null;
   created_at: Date | string;
-  artifacts: ReportArtifacts | string;
+  artifacts: StoredArtifacts | string;
 }
 
-function fromRow(r: ReportRow): StoredReport {
+function fromRow(row: ReportRow): StoredReport {
+  const a: StoredArtifacts = typeof row.artifacts === 'string' ? JSON.parse(row.artifacts) : row.artifacts;
   return {
-    id: r.id,
-    name: r.name,
-    period: r.period,
-    analysisId: r.analysis_id,
-    createdAt: new Date(r.created_at).toISOString(),
-    artifacts: typeof r.artifacts === 'string' ? (JSON.parse(r.artifacts) as ReportArtifacts) : r.artifacts,
+    id: row.id,
+    name: row.name,
+    period: row.period,
+    analysisId: row.analysis_id,
+    createdAt: new Date(row.created_at).toISOString(),
+    ...(a.html !== undefined ? { html: a.html } : {}),
+    ...(a.md !== undefined ? { md: a.md } : {}),
+    ...(a.json !== undefined ? { json: a.json } : {}),
+    ...(a.csv !== undefined ? { csv: a.csv } : {}),
+    ...(a.email
+      ? {
+          email: {
+            ...a.email,
+            attachments: a.email.attachments.map((x) => ({ ...x, content: Buffer.from(x.content, 'base64') })),
+          },
+        }
+      : {}),
   };
-}
-
-/** Stores (or replaces) a rendered report. */
-export async function saveReport(
-  db: Db,
-  report: { id: string; name: string; period: string; analysisId: string | null; artifacts: ReportArtifacts },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO reports (id, name, period, analysis_id, artifacts) VALUES ($1, $2, $3, $4, $5::jsonb)
-     ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, period = EXCLUDED.period,
-       analysis_id = EXCLUDED.analysis_id, artifacts = EXCLUDED.artifacts`,
-    [report.id, report.name, report.period, report.analysisId, JSON.stringify(report.artifacts)],
-  );
 }
 
 export async function getReport(db: Db, id: string): Promise<StoredReport | undefined> {
@@ -64,10 +117,10 @@ export async function getReport(db: Db, id: string): Promise<StoredReport | unde
   return rows[0] ? fromRow(rows[0]) : undefined;
 }
 
-/** The newest reports of a name (or of all names), newest first. */
+/** Reports of one name (or all), newest first; artifacts included. */
 export async function listReports(db: Db, filter: { name?: string; limit?: number } = {}): Promise<StoredReport[]> {
   const rows = await db.query<ReportRow>(
-    `SELECT * FROM reports WHERE ($1::text IS NULL OR name = $1) ORDER BY created_at DESC, id DESC LIMIT $2`,
+    'SELECT * FROM reports WHERE ($1::text IS NULL OR name = $1) ORDER BY created_at DESC, id DESC LIMIT $2',
     [filter.name ?? null, filter.limit ?? 20],
   );
   return rows.map(fromRow);

@@ -213,3 +213,26 @@ describe('renderReport', () => {
     expect(Buffer.byteLength(email.html)).toBeLessThanOrEqual(MAX_EMAIL_HTML_BYTES);
   });
 });
+
+describe('optional analysis fields', () => {
+  it('states per-team changes since the previous snapshot', () => {
+    const html = renderHtmlReport(orgAnalysis());
+    expect(html).toContain('Since last period: manager-type work was covered last period');
+    const email = renderEmail(orgAnalysis());
+    expect(email.text).toContain('Since last period: manager-type work was covered last period');
+  });
+
+  it('does not expect ceremonies from a team without sprints', () => {
+    const html = renderHtmlReport(orgAnalysis());
+    expect(html).toContain('not applicable: the team works without sprints');
+  });
+
+  it('drops a repeated team name from finding titles', () => {
+    const result = orgAnalysis();
+    const f = result.findings[0]!;
+    result.findings[0] = { ...f, title: `${f.team}: ${f.title}` };
+    const email = renderEmail(result);
+    expect(email.text).toContain(`${f.team}: ${f.title}`);
+    expect(email.text).not.toContain(`${f.team}: ${f.team}:`);
+  });
+});

@@ -1,6 +1,6 @@
 import { truncate } from '../text.js';
 import { PALETTE } from './palette.js';
-import { rect, type SafeSvg, svgDoc, text } from './svg.js';
+import { rect, type SafeSvg, showLabel, svgDoc, text } from './svg.js';
 
 /** Which role had Jira activity in a team-week. */
 export type CoverageState = 'both' | 'owner' | 'manager' | 'none';
@@ -55,9 +55,8 @@ export function coverageHeatmap(input: HeatmapInput): SafeSvg {
     lx += 19 + item.label.length * 6.2 + 12;
   }
 
-  const every = Math.max(1, Math.ceil(weeks / 6));
   input.weekLabels.forEach((label, i) => {
-    if (i % every === 0 || i === weeks - 1)
+    if (showLabel(i, weeks, 6))
       parts.push(
         text(labelW + i * cell + cell / 2, top - 8, label, {
           'font-size': 10,

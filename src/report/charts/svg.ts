@@ -86,6 +86,12 @@ export function svgDoc(o: SvgDocOptions): SafeSvg {
     '</svg>') as SafeSvg;
 }
 
+/** Whether the i-th of `count` x-axis labels is shown: about `max` labels, always including the latest week. */
+export function showLabel(i: number, count: number, max: number): boolean {
+  const every = Math.max(1, Math.ceil(count / max));
+  return (count - 1 - i) % every === 0;
+}
+
 /** Picks a "nice" axis maximum (1, 2, 5 × 10ⁿ) at or above `value`. */
 export function niceMax(value: number): number {
   if (value <= 0) return 1;

@@ -1,5 +1,5 @@
 import { PALETTE } from './palette.js';
-import { circle, line, path, type SafeSvg, svgDoc, text } from './svg.js';
+import { circle, line, path, type SafeSvg, showLabel, svgDoc, text } from './svg.js';
 
 export interface TimelineWeek {
   label: string;
@@ -81,9 +81,8 @@ export function timelineChart(input: TimelineInput): SafeSvg {
       }
     });
   }
-  const every = Math.max(1, Math.ceil(count / 7));
   input.weeks.forEach((w, i) => {
-    if (i % every === 0 || i === count - 1)
+    if (showLabel(i, count, 7))
       parts.push(
         text(left + i * slot + slot / 2, 100, w.label, {
           'font-size': 10,

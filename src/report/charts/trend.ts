@@ -1,5 +1,5 @@
 import { PALETTE } from './palette.js';
-import { hatchPattern, line, niceMax, rect, type SafeSvg, svgDoc, text } from './svg.js';
+import { hatchPattern, line, niceMax, rect, type SafeSvg, showLabel, svgDoc, text } from './svg.js';
 
 export interface TrendWeek {
   /** Short label for the x axis, e.g. "23 Nov". */
@@ -46,7 +46,6 @@ export function trendChart(input: TrendChartInput): SafeSvg {
     );
   }
 
-  const labelEvery = Math.max(1, Math.ceil(count / 7));
   input.weeks.forEach((w, i) => {
     const x = m.left + i * slot + (slot - barW) / 2;
     const ownerH = (w.owner / max) * plotH;
@@ -64,7 +63,7 @@ export function trendChart(input: TrendChartInput): SafeSvg {
           'stroke-width': 0.5,
         }),
       );
-    if (i % labelEvery === 0 || i === count - 1)
+    if (showLabel(i, count, 7))
       parts.push(
         text(x + barW / 2, height - m.bottom + 16, w.label, {
           'font-size': 11,

@@ -6,7 +6,15 @@ import { issueHref, safeBaseUrl } from '../links.js';
 import { cleanText } from '../text.js';
 import { orgTrendChart, teamSparkline } from './charts.js';
 import { httpUrlSchema, linkSchema, toneSchema } from './common.js';
-import { COVERAGE_LABEL, coverageState, SEVERITY_LABEL, type Tone, teamStatus } from './labels.js';
+import {
+  COVERAGE_LABEL,
+  coverageState,
+  SEVERITY_LABEL,
+  type Tone,
+  teamChanges,
+  teamStatus,
+  withoutTeamPrefix,
+} from './labels.js';
 import { emailSubject, verdictSentence } from './summary.js';
 
 /** The leadership email's view model. Per-person detail stays in the full report. */
@@ -70,6 +78,7 @@ export const emailViewSchema = z.strictObject({
         managerPct: z.number().int().min(0).max(100),
         status: z.string(),
         statusTone: toneSchema,
+        change: z.string(),
         spark: imageSchema,
       }),
     )
@@ -136,6 +145,7 @@ export function buildEmailView(
       managerPct: t.balance.ownerShare === null ? 0 : 100 - ownerPct,
       status: status.label,
       statusTone: status.tone,
+      change: teamChanges(t).join('; '),
       spark: { cid, alt: spark.summary, width: 120, height: 28 },
     };
   });
@@ -152,7 +162,7 @@ export function buildEmailView(
       icon: s.icon,
       tone: s.tone,
       team: cleanText(f.team, 60),
-      title: cleanText(f.title, 120),
+      title: cleanText(withoutTeamPrefix(f.title, f.team), 120),
       reason: cleanText(f.detail, 240),
       link: first && href ? { label: cleanText(first.issueKey, 40), href } : null,
     };

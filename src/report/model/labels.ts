@@ -65,6 +65,27 @@ export function ruleLabel(rule: string): string {
   return cleanText(rule.replace(/[-_.]+/g, ' '), 60);
 }
 
+/** "Search: nobody covers…" → "nobody covers…" when shown under the team's name anyway. */
+export function withoutTeamPrefix(title: string, team: string): string {
+  const prefix = `${team}: `;
+  return title.startsWith(prefix) && title.length > prefix.length ? title.slice(prefix.length) : title;
+}
+
+/** What changed for a team since the previous stored snapshot, in words; empty without one. */
+export function teamChanges(t: TeamVerdict): string[] {
+  const prev = t.previous;
+  if (!prev) return [];
+  const changes: string[] = [];
+  const now = { owner: t.owner.covered, manager: t.manager.covered };
+  if (prev.ownerCovered && !now.owner) changes.push('owner-type work was covered last period');
+  if (!prev.ownerCovered && now.owner) changes.push('owner-type work newly covered');
+  if (prev.managerCovered && !now.manager) changes.push('manager-type work was covered last period');
+  if (!prev.managerCovered && now.manager) changes.push('manager-type work newly covered');
+  if (prev.balanceVerdict !== t.balance.verdict && t.balance.verdict !== 'unknown' && prev.balanceVerdict !== 'unknown')
+    changes.push(`was ${BALANCE_LABEL[prev.balanceVerdict].label.toLowerCase()}`);
+  return changes;
+}
+
 /** Overall state of a team for sorting and its status word. Worst first. */
 export interface TeamStatus {
   label: string;
@@ -81,6 +102,8 @@ export function teamStatus(t: TeamVerdict): TeamStatus {
   if (owner === 'missing') return { label: 'Owner-type work missing', icon: '✕', tone: 'bad', rank: 1 };
   if (manager === 'missing') return { label: 'Manager-type work missing', icon: '✕', tone: 'bad', rank: 1 };
   if (owner === 'weak' || manager === 'weak') return { label: 'Thin coverage', icon: '◐', tone: 'warn', rank: 2 };
+  if (t.hybrids.some((h) => h.ownerShare >= 0.5 && h.managerShare >= 0.5))
+    return { label: 'One person carries both roles', icon: '◐', tone: 'warn', rank: 3 };
   if (t.balance.verdict === 'owner-heavy' || t.balance.verdict === 'manager-heavy')
     return { label: BALANCE_LABEL[t.balance.verdict].label, icon: '◐', tone: 'warn', rank: 3 };
   return { label: 'Covered and balanced', icon: '✓', tone: 'good', rank: 4 };

@@ -20,7 +20,9 @@ import {
   ruleLabel,
   SEVERITY_LABEL,
   type Tone,
+  teamChanges,
   teamStatus,
+  withoutTeamPrefix,
 } from './labels.js';
 import { verdictSentence } from './summary.js';
 
@@ -53,6 +55,7 @@ const matrixRowSchema = z.strictObject({
   manager: coverageCellSchema,
   balance: z.strictObject({ label: z.string(), tone: toneSchema, share: z.string(), band: z.string() }),
   status: statusSchema,
+  change: z.string(),
   spark: chartSchema,
 });
 
@@ -214,16 +217,49 @@ function personRow(p: PersonProfile, jiraBase: URL | undefined, timeZone: string
   };
 }
 
+/** Evidence of a person within one team: facts on the team's own projects. */
+function teamEvidence(p: PersonProfile, t: TeamVerdict) {
+  const prefixes = t.projects.map((k) => `${k}-`);
+  const own = p.evidence.filter((e) => prefixes.some((x) => e.issueKey.startsWith(x)));
+  return own.length > 0 ? own : p.evidence;
+}
+
+function isRoleHolder(x: { ownerScore: number; managerScore: number; role: PersonProfile['role'] }): boolean {
+  return x.ownerScore + x.managerScore > 0 || x.role === 'owner' || x.role === 'manager' || x.role === 'hybrid';
+}
+
+/**
+ * The people of a team with owner- or manager-type work, most active first. The analysis' team roster (roles
+ * and scores within this team) wins over the organisation-wide profile when present.
+ */
 function teamPeople(t: TeamVerdict, people: PersonProfile[], jiraBase: URL | undefined, timeZone: string) {
-  const members = people.filter((p) => p.teams.includes(t.team));
+  const byId = new Map(people.map((p) => [p.accountId, p]));
+  const members = t.roster
+    ? t.roster.flatMap((r) => {
+        const p = byId.get(r.accountId);
+        if (!p) return [];
+        const confidenceLabel: PersonProfile['confidenceLabel'] =
+          r.confidence >= 0.66 ? 'high' : r.confidence >= 0.33 ? 'medium' : 'low';
+        const total = r.ownerScore + r.managerScore;
+        return [
+          {
+            ...p,
+            role: r.role,
+            ownerScore: r.ownerScore,
+            managerScore: r.managerScore,
+            ownerShare: total > 0 ? r.ownerScore / total : null,
+            confidence: r.confidence,
+            confidenceLabel,
+          },
+        ];
+      })
+    : people.filter((p) => p.teams.includes(t.team));
   const roleHolders = members
-    .filter(
-      (p) => p.ownerScore + p.managerScore > 0 || p.role === 'owner' || p.role === 'manager' || p.role === 'hybrid',
-    )
+    .filter(isRoleHolder)
     .sort((a, b) => b.ownerScore + b.managerScore - (a.ownerScore + a.managerScore));
-  const others = members.length - roleHolders.length;
+  const others = Math.max(members.length, t.peopleCount) - roleHolders.length;
   return {
-    people: roleHolders.map((p) => personRow(p, jiraBase, timeZone)),
+    people: roleHolders.map((p) => personRow({ ...p, evidence: teamEvidence(p, t) }, jiraBase, timeZone)),
     otherPeople:
       others > 0 ? `${plural(others, 'other person', 'other people')} had only delivery work (not shown).` : '',
   };
@@ -231,8 +267,12 @@ function teamPeople(t: TeamVerdict, people: PersonProfile[], jiraBase: URL | und
 
 function gapsOf(t: TeamVerdict, timeZone: string) {
   const g = t.gaps;
+  const ceremonies =
+    g.usesSprints === false
+      ? { label: 'Sprint ceremonies', value: 'not applicable: the team works without sprints', tone: 'neutral' as Tone }
+      : null;
   const gaps: { label: string; value: string; tone: Tone }[] = [
-    {
+    ceremonies ?? {
       label: 'Weeks without sprint ceremonies',
       value:
         g.weeksWithoutCeremonies === 0
@@ -334,6 +374,7 @@ export function buildReportView(result: AnalysisResult, options: ReportViewOptio
         manager: coverageCell(t.manager, tz),
         balance: { label: b.label, tone: b.tone, share: pct(t.balance.ownerShare), band: pctRange(lo, hi) },
         status: { label: status.label, icon: status.icon, tone: status.tone },
+        change: teamChanges(t).join('; '),
         spark: teamSparkline(t, `spark-${i}`),
       };
     });
@@ -348,7 +389,7 @@ export function buildReportView(result: AnalysisResult, options: ReportViewOptio
         items: result.findings
           .filter((f) => f.severity === severity)
           .map((f) => ({
-            title: cleanText(f.title, 160),
+            title: cleanText(withoutTeamPrefix(f.title, f.team), 160),
             team: cleanText(f.team, 80),
             anchor: anchors.get(f.team) ?? 'team-0',
             detail: cleanText(f.detail, 600),
