@@ -13,10 +13,10 @@ import { JOBS } from '../jobs/catalog.js';
 import { buildRunFlow } from '../jobs/flow.js';
 import { periodKey } from '../jobs/period.js';
 import type { FlowLauncher } from '../jobs/ports.js';
-import { readStoredReport } from '../jobs/report-store.js';
 import type { AnalysisRun, RunStore } from '../jobs/run-store.js';
 import type { Logger } from '../log/logger.js';
 import type { Db } from '../store/db.js';
+import { getReport } from '../store/reports.js';
 import { analysisRequestSchema } from './analysis-request.js';
 import { tokenMatches } from './auth.js';
 
@@ -133,7 +133,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.get<{ Params: { id: string } }>('/reports/:id', async (req, reply) => {
     const id = req.params.id.replace(/\.json$/, '');
-    const report = await readStoredReport(deps.db, id);
+    const report = await getReport(deps.db, id);
     const wantsJson = req.params.id.endsWith('.json');
     const body = wantsJson ? report?.json : report?.html;
     if (!body) return problem(reply, 404, 'not_found', `no ${wantsJson ? 'JSON' : 'HTML'} report with id "${id}"`);

@@ -4,34 +4,21 @@ import type { RolecallConfig } from '../config/schema.js';
 import type { JiraSite } from '../jira/site.js';
 import type { Logger } from '../log/logger.js';
 import { renderReport } from '../report/index.js';
+import { createSmtpTransport, deliverReport, type MailTransport } from '../delivery/index.js';
 import type { Db } from '../store/db.js';
+import { getReport, reportIdFor, saveRenderedReport } from '../store/reports.js';
 import { snapshotById } from '../store/snapshots.js';
 import { syncProjects } from '../sync/index.js';
 import { PermanentJobError, RateLimitedError } from './errors.js';
 import type { Stages } from './ports.js';
-import { readStoredReport, reportIdFor, storeReport } from './report-store.js';
-
-/** What a report email needs, as the delivery module takes it. */
-export interface ReportMessage {
-  subject: string;
-  html: string;
-  text: string;
-  attachments: { filename: string; cid?: string; content: Buffer; contentType: string }[];
-}
-
-export type DeliverFn = (req: {
-  report: { id: string; name: string; period: string };
-  message: ReportMessage;
-  recipients: string[];
-}) => Promise<{ sent: number; skipped: number; failed: number }>;
 
 export interface StageDeps {
   db: Db;
   config: RolecallConfig;
   /** Opens the Jira site once per process (through the fleet gate); called lazily on the first sync. */
   openSite: () => Promise<JiraSite>;
-  /** Sends a stored report's email; idempotent per (report, period, recipient). */
-  deliver?: DeliverFn;
+  /** SMTP server for report emails (SMTP_URL); delivery jobs fail permanently without one. */
+  smtpUrl?: string;
   /** Public base URL of `rolecall serve`, for links to the full report. */
   reportBaseUrl?: string;
   log: Logger;
@@ -48,6 +35,7 @@ function syncFailure(project: string, error: { kind: string; message: string; ex
 export function createStages(deps: StageDeps): Stages {
   const { db, config, log } = deps;
   let site: Promise<JiraSite> | undefined;
+  let transport: MailTransport | undefined;
   const openSite = () => {
     site ??= deps.openSite().catch((err) => {
       site = undefined; // a failed probe (Jira down) must not poison the process
@@ -107,15 +95,33 @@ export function createStages(deps: StageDeps): Stages {
         ...(report.title ? { title: report.title } : {}),
         ...(base ? { reportUrl: `${base.replace(/\/+$/, '')}/reports/${reportId}` } : {}),
       });
-      await storeReport(db, { id: reportId, name: report.name, period: report.period, analysisId, rendered });
+      await saveRenderedReport(db, { id: reportId, name: report.name, period: report.period, analysisId, rendered });
       return { reportId };
     },
 
     async deliver({ reportId, report, recipients }) {
-      if (!deps.deliver) throw new PermanentJobError('email delivery is not configured (set SMTP_URL)');
-      const stored = await readStoredReport(db, reportId);
+      if (!deps.smtpUrl) throw new PermanentJobError('email delivery is not configured: set SMTP_URL');
+      const stored = await getReport(db, reportId);
       if (!stored?.email) throw new PermanentJobError(`report ${reportId} has no rendered email`);
-      return deps.deliver({ report: { id: reportId, ...report }, message: stored.email, recipients });
+      transport ??= createSmtpTransport(deps.smtpUrl);
+      const { email } = config;
+      const result = await deliverReport({
+        db,
+        transport,
+        report: { id: reportId, name: report.name, period: report.period },
+        message: {
+          from: email.from,
+          ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+          subject: stored.email.subject,
+          html: stored.email.html,
+          text: stored.email.text,
+          attachments: stored.email.attachments.map((a) => ({ ...a, cid: a.cid ?? a.filename })),
+        },
+        recipients,
+        log,
+        maxAttempts: email.maxAttempts,
+      });
+      return { sent: result.sent.length, skipped: result.skipped.length, failed: result.failed.length };
     },
   };
 }

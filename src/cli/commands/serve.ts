@@ -1,16 +1,70 @@
 import type { Command } from 'commander';
-import { CliError } from '../errors.js';
-import { action } from '../run.js';
+import { startApiServer } from '../../api/server.js';
+import { jiraConnectionFromEnv } from '../../jira/connection.js';
+import { queueEnv } from '../../queue/env.js';
+import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
+import { UsageError } from '../errors.js';
+import { action, say } from '../run.js';
+import { jiraCliError } from './sync.js';
 
-// Placeholder until this command is implemented; it fails loudly rather than pretending to work.
+interface ServeOptions {
+  port?: string;
+  host?: string;
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('(serve: not implemented yet)')
-    .allowUnknownOption()
+    .description(
+      'HTTP API: on-demand analyses, reports, health, metrics, queue board (needs ROLECALL_API_TOKEN, REDIS_URL)',
+    )
+    .option('--port <n>', 'port to listen on (default $PORT or 8080)')
+    .option('--host <addr>', 'address to bind', '0.0.0.0')
     .action(
-      action(async () => {
-        throw new CliError('rolecall serve is not implemented yet', 1);
+      action(async (opts: ServeOptions, cmd: Command) => {
+        const loaded = cliConfig(cmd.optsWithGlobals<GlobalOptions>());
+        const token = loaded.env.ROLECALL_API_TOKEN;
+        if (!token) {
+          throw new UsageError(
+            'ROLECALL_API_TOKEN is not set: the API never runs without authentication',
+            'set ROLECALL_API_TOKEN to a random secret of at least 16 characters (e.g. openssl rand -hex 24)',
+          );
+        }
+        const redisUrl = loaded.env.REDIS_URL;
+        if (!redisUrl)
+          throw new UsageError('REDIS_URL is not set', 'the API queues analyses in Redis: REDIS_URL=redis://host:6379');
+        const port = opts.port === undefined ? loaded.env.PORT : Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new UsageError(`--port must be 0–65535, not "${opts.port}"`);
+        let site: string;
+        try {
+          site = jiraConnectionFromEnv(loaded.env, loaded.config).siteId;
+        } catch (err) {
+          throw jiraCliError(err);
+        }
+        const db = await cliStore(loaded);
+        const server = await startApiServer({
+          redisUrl,
+          prefix: queueEnv().ROLECALL_QUEUE_PREFIX,
+          token,
+          config: loaded.config,
+          site,
+          db,
+          port,
+          ...(opts.host ? { host: opts.host } : {}),
+          log: loaded.log,
+        }).catch(async (err) => {
+          await db.close();
+          throw err;
+        });
+        say(`rolecall serve: listening on ${server.url}`);
+        const stop = async () => {
+          await server.close();
+          await db.close();
+          process.exit(0);
+        };
+        process.once('SIGTERM', () => void stop());
+        process.once('SIGINT', () => void stop());
       }),
     );
 }
