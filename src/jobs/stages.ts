@@ -1,10 +1,10 @@
 import { analyze } from '../analysis/index.js';
 import type { AnalysisResult } from '../analysis/schema.js';
 import type { RolecallConfig } from '../config/schema.js';
+import { createSmtpTransport, deliverReport, type MailTransport } from '../delivery/index.js';
 import type { JiraSite } from '../jira/site.js';
 import type { Logger } from '../log/logger.js';
 import { renderReport } from '../report/index.js';
-import { createSmtpTransport, deliverReport, type MailTransport } from '../delivery/index.js';
 import type { Db } from '../store/db.js';
 import { getReport, reportIdFor, saveRenderedReport } from '../store/reports.js';
 import { snapshotById } from '../store/snapshots.js';
