@@ -1,0 +1,174 @@
+import type { ScenarioName } from './types.js';
+
+/** How one team is staffed and works; the generator turns this into people, projects and activity. */
+export interface TeamBlueprint {
+  name: string;
+  key: string;
+  product: string;
+  /** Who does owner-type work: a dedicated person, the hybrid (also the manager), or nobody. */
+  owner: 'dedicated' | 'hybrid' | 'none';
+  /**
+   * Who does manager-type work. 'stale': a dedicated manager who stopped touching the roadmap ~10 weeks ago;
+   * 'former': only an (anonymised) former manager, early in the window.
+   */
+  manager: 'dedicated' | 'hybrid' | 'stale' | 'former';
+  engineers: number;
+  qa: number;
+  components: number;
+  board: 'scrum' | 'kanban';
+  complexity: 'low' | 'medium' | 'high';
+  ownerBottleneck: boolean;
+  /** Share of level-0 issues linked to another issue. */
+  linkRate: number;
+  /** Adds a level-3 theme layer above initiatives. */
+  deepHierarchy: boolean;
+  /** Relative share of the scenario's issue budget. */
+  weight: number;
+  /** Sprints of this team start this many weeks after the calendar anchor (0 or 1). */
+  sprintOffsetWeeks: 0 | 1;
+}
+
+export interface OrgBlueprint {
+  teams: TeamBlueprint[];
+  /** Automation volume: 'heavy' adds bulk edits, bulk ranks and bot transitions. */
+  automation: 'light' | 'heavy';
+  /** One engineer occasionally edits stories the owner wrote. */
+  engineerEditsStories: boolean;
+  defaultIssues: number;
+}
+
+const PAYMENTS = { name: 'Payments', key: 'PAY', product: 'payment processing' };
+const CHECKOUT = { name: 'Checkout', key: 'CHK', product: 'checkout flow' };
+const MOBILE = { name: 'Mobile', key: 'MOB', product: 'mobile app' };
+const SEARCH = { name: 'Search', key: 'SRCH', product: 'product search' };
+const PLATFORM = { name: 'Platform', key: 'PLAT', product: 'platform services' };
+const GROWTH = { name: 'Growth', key: 'GRO', product: 'onboarding and growth' };
+
+type Names = typeof PAYMENTS;
+
+function balancedTeam(names: Names, size: 'small' | 'medium', offset: 0 | 1): TeamBlueprint {
+  const medium = size === 'medium';
+  return {
+    ...names,
+    owner: 'dedicated',
+    manager: 'dedicated',
+    engineers: medium ? 5 : 3,
+    qa: medium ? 2 : 1,
+    components: medium ? 5 : 3,
+    board: 'scrum',
+    complexity: medium ? 'medium' : 'low',
+    ownerBottleneck: false,
+    linkRate: medium ? 0.1 : 0.05,
+    deepHierarchy: false,
+    weight: medium ? 1 : 0.7,
+    sprintOffsetWeeks: offset,
+  };
+}
+
+function hybridTeam(names: Names, offset: 0 | 1): TeamBlueprint {
+  return {
+    ...balancedTeam(names, 'small', offset),
+    owner: 'hybrid',
+    manager: 'hybrid',
+    engineers: 3,
+    qa: 0,
+    components: 2,
+  };
+}
+
+function noManagerTeam(names: Names, offset: 0 | 1): TeamBlueprint {
+  return { ...balancedTeam(names, 'medium', offset), manager: 'former' };
+}
+
+function noOwnerTeam(names: Names, offset: 0 | 1): TeamBlueprint {
+  return { ...balancedTeam(names, 'medium', offset), owner: 'none', board: 'kanban' };
+}
+
+function bottleneckTeam(names: Names, offset: 0 | 1): TeamBlueprint {
+  return {
+    ...names,
+    owner: 'dedicated',
+    manager: 'dedicated',
+    engineers: 14,
+    qa: 3,
+    components: 14,
+    board: 'scrum',
+    complexity: 'high',
+    ownerBottleneck: true,
+    linkRate: 0.35,
+    deepHierarchy: true,
+    weight: 2.6,
+    sprintOffsetWeeks: offset,
+  };
+}
+
+function staleRoadmapTeam(names: Names, offset: 0 | 1): TeamBlueprint {
+  return { ...balancedTeam(names, 'medium', offset), manager: 'stale' };
+}
+
+export function orgBlueprint(name: ScenarioName): OrgBlueprint {
+  const base = { automation: 'light' as const, engineerEditsStories: false };
+  switch (name) {
+    case 'balanced':
+    case 'localized':
+      return {
+        ...base,
+        defaultIssues: 600,
+        teams: [
+          balancedTeam(PAYMENTS, 'medium', 0),
+          balancedTeam(CHECKOUT, 'medium', 1),
+          balancedTeam(MOBILE, 'small', 0),
+        ],
+      };
+    case 'solo-hybrid':
+      return { ...base, defaultIssues: 320, teams: [hybridTeam(MOBILE, 0), balancedTeam(PAYMENTS, 'medium', 1)] };
+    case 'no-manager':
+      return {
+        ...base,
+        defaultIssues: 600,
+        teams: [noManagerTeam(SEARCH, 0), balancedTeam(PAYMENTS, 'medium', 1), balancedTeam(CHECKOUT, 'small', 0)],
+      };
+    case 'no-owner':
+      return {
+        ...base,
+        defaultIssues: 600,
+        teams: [noOwnerTeam(PLATFORM, 0), balancedTeam(PAYMENTS, 'medium', 1), balancedTeam(CHECKOUT, 'small', 0)],
+      };
+    case 'owner-bottleneck':
+      return { ...base, defaultIssues: 900, teams: [bottleneckTeam(PLATFORM, 0), balancedTeam(PAYMENTS, 'medium', 1)] };
+    case 'noisy':
+      return {
+        automation: 'heavy',
+        engineerEditsStories: true,
+        defaultIssues: 600,
+        teams: [
+          balancedTeam(PAYMENTS, 'medium', 0),
+          balancedTeam(CHECKOUT, 'medium', 1),
+          balancedTeam(MOBILE, 'small', 0),
+        ],
+      };
+    case 'demo':
+      return {
+        ...base,
+        defaultIssues: 1400,
+        teams: [
+          balancedTeam(PAYMENTS, 'medium', 0),
+          hybridTeam(MOBILE, 1),
+          noManagerTeam(SEARCH, 0),
+          bottleneckTeam(PLATFORM, 1),
+          staleRoadmapTeam(GROWTH, 0),
+        ],
+      };
+    case 'scale':
+      return {
+        ...base,
+        defaultIssues: 10_000,
+        teams: [
+          balancedTeam(PAYMENTS, 'medium', 0),
+          balancedTeam(CHECKOUT, 'medium', 1),
+          balancedTeam(MOBILE, 'small', 0),
+          balancedTeam(SEARCH, 'medium', 1),
+        ],
+      };
+  }
+}

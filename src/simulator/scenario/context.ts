@@ -1,0 +1,76 @@
+import type { Random } from '../random.js';
+import type { OrgBlueprint, TeamBlueprint } from './blueprints.js';
+import type { SiteCatalog } from './catalog.js';
+import type {
+  GroundTruthRole,
+  JiraNamedRef,
+  JiraSprintFieldValue,
+  JiraUserRef,
+  SimBoard,
+  SimProject,
+  SimSprint,
+  SimUser,
+  SimVersion,
+} from './types.js';
+
+/** A generated person or account, with the ground-truth role and when they were around. */
+export interface Person {
+  user: SimUser;
+  /** The shared reference embedded wherever Jira shows this account. */
+  ref: JiraUserRef;
+  role: GroundTruthRole;
+  teams: string[];
+  activeFrom: number;
+  activeUntil: number;
+}
+
+export interface SprintContext {
+  sprint: SimSprint;
+  fieldValue: JiraSprintFieldValue;
+  startMs: number;
+  endMs: number;
+  /** Set for closed sprints. */
+  completeMs?: number;
+  /** When the owner's planning session for this sprint begins. */
+  planningMs: number;
+  next?: SprintContext;
+  /** Planning adds so far; spaces the adds inside the session. */
+  plannedCount: number;
+}
+
+export interface VersionContext {
+  version: SimVersion;
+  releaseMs: number;
+}
+
+export interface TeamContext {
+  blueprint: TeamBlueprint;
+  project: SimProject;
+  discovery?: SimProject;
+  board?: SimBoard;
+  /** Does owner-type work (the product owner or the hybrid). */
+  owner?: Person;
+  /** Does manager-type work (product manager, hybrid, stale manager or the former manager). */
+  manager?: Person;
+  /** After this instant the manager no longer touches the roadmap. */
+  managerUntil: number;
+  engineers: Person[];
+  qa: Person[];
+  components: JiraNamedRef[];
+  sprints: SprintContext[];
+  versions: VersionContext[];
+}
+
+export interface OrgContext {
+  blueprint: OrgBlueprint;
+  catalog: SiteCatalog;
+  nowMs: number;
+  windowStartMs: number;
+  teams: TeamContext[];
+  people: Person[];
+  automation: Person[];
+  former: Person;
+  apiUser: Person;
+  restrictedProject: SimProject;
+  random: Random;
+}

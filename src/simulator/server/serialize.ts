@@ -1,0 +1,214 @@
+import { adfToText } from '../scenario/adf.js';
+import type {
+  AdfDocument,
+  JiraChangeItem,
+  JiraComment,
+  JiraHistory,
+  JiraUserRef,
+  JiraWorklog,
+  Scenario,
+  SimIssue,
+  SimUser,
+} from '../scenario/types.js';
+
+export type Flavour = 'cloud' | 'datacenter';
+export type ApiVersion = '2' | '3';
+
+/** Which fields a request asked for (`fields=` with `*all`, `*navigable`, ids and `-exclusions`). */
+export interface FieldSelection {
+  all: boolean;
+  include: Set<string>;
+  exclude: Set<string>;
+  /** Only `id`/`key` requested: Jira allows bigger pages. */
+  idOnly: boolean;
+}
+
+export function parseFieldSelection(raw: unknown, fallback: string): FieldSelection {
+  const parts = (
+    Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' && raw.trim() !== '' ? [raw] : [fallback]
+  )
+    .flatMap((p) => p.split(','))
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  const include = new Set<string>();
+  const exclude = new Set<string>();
+  let all = false;
+  for (const part of parts) {
+    if (part === '*all' || part === '*navigable') all = true;
+    else if (part.startsWith('-')) exclude.add(part.slice(1));
+    else include.add(part);
+  }
+  const idOnly = !all && [...include].every((f) => f === 'id' || f === 'key');
+  return { all, include, exclude, idOnly };
+}
+
+export function parseList(raw: unknown): string[] {
+  if (Array.isArray(raw))
+    return raw
+      .flatMap((v) => String(v).split(','))
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (typeof raw === 'string')
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  return [];
+}
+
+export interface ChangelogShape {
+  /** Keep at most this many histories (the newest), as Cloud search does; undefined keeps all. */
+  limit?: number;
+  newestFirst: boolean;
+}
+
+/**
+ * Renders Jira JSON for one API flavour and version: v2 shows rich text as plain strings, Data Center shows
+ * users by name/key (no accountId) and changelog items without fieldIds.
+ */
+export class Serializer {
+  private readonly usersById: Map<string, SimUser>;
+  private readonly richTextFields: Set<string>;
+  private static readonly USER_FIELDS = new Set(['creator', 'reporter', 'assignee']);
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly flavour: Flavour,
+    readonly baseUrl: string,
+  ) {
+    this.usersById = new Map(scenario.users.map((u) => [u.accountId, u]));
+    this.richTextFields = new Set([
+      'description',
+      ...scenario.fields.filter((f) => f.schema.custom?.endsWith(':textarea')).map((f) => f.id),
+    ]);
+  }
+
+  user(ref: JiraUserRef | null | undefined): unknown {
+    if (!ref) return null;
+    if (this.flavour === 'cloud') return ref;
+    const user = this.usersById.get(ref.accountId);
+    const name = user?.name ?? ref.accountId;
+    return {
+      self: `${this.baseUrl}/rest/api/2/user?username=${encodeURIComponent(name)}`,
+      name,
+      key: user?.key ?? ref.accountId,
+      displayName: ref.displayName,
+      ...(user?.emailAddress ? { emailAddress: user.emailAddress } : {}),
+      active: ref.active,
+      timeZone: ref.timeZone,
+    };
+  }
+
+  fullUser(user: SimUser, version: ApiVersion): Record<string, unknown> {
+    if (this.flavour === 'datacenter') {
+      return {
+        ...(this.user(user) as Record<string, unknown>),
+        emailAddress: user.emailAddress ?? `${user.name}@example.com`,
+        locale: this.locale(),
+      };
+    }
+    return {
+      self: `${this.baseUrl}/rest/api/${version}/user?accountId=${user.accountId}`,
+      accountId: user.accountId,
+      accountType: user.accountType,
+      ...(user.emailAddress ? { emailAddress: user.emailAddress } : {}),
+      displayName: user.displayName,
+      active: user.active,
+      timeZone: user.timeZone,
+      locale: this.locale(),
+    };
+  }
+
+  locale(): string {
+    return this.scenario.locale === 'de' ? 'de_DE' : this.scenario.locale === 'ja' ? 'ja_JP' : 'en_US';
+  }
+
+  richText(doc: AdfDocument | null | undefined, version: ApiVersion): unknown {
+    return version === '2' ? adfToText(doc) : (doc ?? null);
+  }
+
+  issue(
+    issue: SimIssue,
+    opts: { version: ApiVersion; selection: FieldSelection; expand: string[]; changelog?: ChangelogShape },
+  ): Record<string, unknown> {
+    const { selection, version } = opts;
+    const out: Record<string, unknown> = {};
+    const onlyId = selection.idOnly && !selection.include.has('key');
+    if (!onlyId) out.expand = 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations';
+    out.id = issue.id;
+    if (!onlyId) {
+      out.self = `${this.baseUrl}/rest/api/${version}/issue/${issue.id}`;
+      out.key = issue.key;
+    }
+    if (!selection.idOnly) {
+      const fields: Record<string, unknown> = {};
+      for (const [id, value] of Object.entries(issue.fields)) {
+        if (selection.exclude.has(id) || (!selection.all && !selection.include.has(id))) continue;
+        if (Serializer.USER_FIELDS.has(id)) fields[id] = this.user(value as JiraUserRef | null);
+        else if (this.richTextFields.has(id)) fields[id] = this.richText(value as AdfDocument | null, version);
+        else fields[id] = value;
+      }
+      out.fields = fields;
+    }
+    if (opts.expand.includes('changelog') && opts.changelog) {
+      const total = issue.histories.length;
+      let histories = opts.changelog.newestFirst ? [...issue.histories].reverse() : issue.histories;
+      if (opts.changelog.limit !== undefined) histories = histories.slice(0, opts.changelog.limit);
+      out.changelog = {
+        startAt: 0,
+        maxResults: histories.length,
+        total,
+        histories: histories.map((h) => this.history(h)),
+      };
+    }
+    if (opts.expand.includes('names')) {
+      out.names = Object.fromEntries(this.scenario.fields.map((f) => [f.id, f.name]));
+    }
+    return out;
+  }
+
+  history(history: JiraHistory): unknown {
+    if (this.flavour === 'cloud') return history;
+    return {
+      id: history.id,
+      author: this.user(history.author),
+      created: history.created,
+      items: history.items.map((item) => this.dcItem(item)),
+    };
+  }
+
+  /** Data Center items carry no fieldId and name users by username. */
+  private dcItem(item: JiraChangeItem): unknown {
+    const { fieldId, tmpFromAccountId, tmpToAccountId, ...rest } = item;
+    if (fieldId === 'assignee') {
+      return {
+        ...rest,
+        from: item.from ? (this.usersById.get(item.from)?.name ?? item.from) : null,
+        to: item.to ? (this.usersById.get(item.to)?.name ?? item.to) : null,
+      };
+    }
+    return rest;
+  }
+
+  comment(comment: JiraComment, version: ApiVersion): unknown {
+    return {
+      self: comment.self,
+      id: comment.id,
+      author: this.user(comment.author),
+      body: this.richText(comment.body, version),
+      updateAuthor: this.user(comment.updateAuthor),
+      created: comment.created,
+      updated: comment.updated,
+      ...(this.flavour === 'cloud' ? { jsdPublic: comment.jsdPublic } : {}),
+    };
+  }
+
+  worklog(worklog: JiraWorklog, version: ApiVersion): unknown {
+    return {
+      ...worklog,
+      author: this.user(worklog.author),
+      updateAuthor: this.user(worklog.updateAuthor),
+      comment: this.richText(worklog.comment, version),
+    };
+  }
+}
