@@ -15,6 +15,7 @@ export { renderHtmlReport } from './html-report.js';
 export { reportHref } from './links.js';
 export { md, renderMarkdown } from './markdown.js';
 export { emailSubject, headlineClause, summaryLines, verdictSentence } from './model/summary.js';
+export { narrowResult, type ReportScope } from './scope.js';
 
 export const REPORT_FORMATS = ['html', 'email', 'md', 'json', 'csv'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -27,6 +28,8 @@ export interface RenderReportOptions {
   reportUrl?: string;
   /** Report title from configuration. */
   title?: string;
+  /** Shown instead of the analysis' scope name. */
+  scopeName?: string;
 }
 
 /** A rendered file, named as `rolecall report` and `rolecall demo` write it. */
@@ -51,6 +54,7 @@ export function renderReport(result: AnalysisResult, options: RenderReportOption
   const view = {
     ...(options.jiraBaseUrl !== undefined ? { jiraBaseUrl: options.jiraBaseUrl } : {}),
     ...(options.title ? { title: options.title } : {}),
+    ...(options.scopeName ? { scopeName: options.scopeName } : {}),
   };
   const out: RenderedReport = { files: [] };
   if (formats.has('html')) {

@@ -113,14 +113,20 @@ describe('the full report', () => {
     expect(html).toContain('up 1 since the previous period');
   });
 
-  it('lists every person of a 50-person team with a role, and counts the rest', () => {
+  it('lists the role holders of a 50-person team with evidence, and summarises everyone else', () => {
     const result = largeTeamAnalysis();
     const html = renderHtmlReport(result);
-    const rows = parseHtml(html).elements.filter((e) => e.name === 'tr' && e.parent && 'name' in e.parent);
-    expect(rows.length).toBeGreaterThan(10);
-    const withRole = result.people.filter((p) => p.ownerScore + p.managerScore > 0).length;
-    const people = html.match(/<td data-label="Profile">/g) ?? [];
-    expect(people.length).toBe(withRole);
+    const team = result.teams[0]!;
+    const holders = new Set(
+      [...team.owner.holders, ...team.manager.holders].filter((h) => h.share >= 0.1).map((h) => h.accountId),
+    );
+    const listed = result.people.filter(
+      (p) => ['owner', 'manager', 'hybrid'].includes(p.role) || holders.has(p.accountId),
+    );
+    expect(listed.length).toBeGreaterThan(2);
+    expect(html.match(/<td data-label="Profile">/g)?.length).toBe(listed.length);
+    expect(html).toContain('Occasional owner- or manager-type work:');
+    expect(html).toMatch(/\d+ other people did delivery work only\./);
   });
 });
 

@@ -40,7 +40,10 @@ export const chartSchema = z.strictObject({ svg: safeSvgSchema, title: z.string(
 export const evidenceItemSchema = z.strictObject({
   label: z.string(),
   href: httpUrlSchema.optional(),
+  /** "story writing, 23 Nov": the rule that counted it and when. */
   what: z.string(),
+  /** "ranked": what the person did. */
+  kind: z.string(),
 });
 export type EvidenceItem = z.infer<typeof evidenceItemSchema>;
 
@@ -50,7 +53,8 @@ export function evidenceItem(e: Evidence, jiraBase: URL | undefined, timeZone: s
   return {
     label: cleanText(e.issueKey, 40),
     ...(href ? { href } : {}),
-    what: `${kindLabel(e.kind)} · ${fmtShortDate(e.at, timeZone)} · ${ruleLabel(e.rule)}`,
+    what: `${ruleLabel(e.rule)}, ${fmtShortDate(e.at, timeZone)}`,
+    kind: kindLabel(e.kind),
   };
 }
 

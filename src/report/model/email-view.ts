@@ -100,6 +100,8 @@ export interface EmailViewOptions {
   reportUrl?: string;
   jiraBaseUrl?: string | null;
   title?: string;
+  /** Shown instead of the analysis' scope name. */
+  scopeName?: string;
 }
 
 export function buildEmailView(
@@ -179,10 +181,15 @@ export function buildEmailView(
           : 'good';
   const top = attention[0];
   const view: EmailView = {
-    subject: emailSubject(result, options.title),
+    subject: emailSubject(result, options.title, options.scopeName),
     preheader: cleanText(top ? `${top.team}: ${top.title}. ${verdictSentence(result)}` : verdictSentence(result), 110),
     title: cleanText(options.title ?? 'Product role coverage', 120),
-    scope: cleanText(result.scope.kind === 'org' ? `${result.scope.name} · all teams` : result.scope.name, 80),
+    scope: cleanText(
+      result.scope.kind === 'org'
+        ? `${options.scopeName ?? result.scope.name} · all teams`
+        : (options.scopeName ?? result.scope.name),
+      80,
+    ),
     period: `Week ${week} · ${Math.round(result.window.days)}-day window to ${fmtDate(result.window.until, tz)}`,
     verdict: {
       label: tone === 'good' ? 'Covered' : tone === 'bad' ? 'Needs attention' : tone === 'warn' ? 'Watch' : 'No data',

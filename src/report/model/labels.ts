@@ -68,7 +68,9 @@ export function ruleLabel(rule: string): string {
 /** "Search: nobody covers…" → "nobody covers…" when shown under the team's name anyway. */
 export function withoutTeamPrefix(title: string, team: string): string {
   const prefix = `${team}: `;
-  return title.startsWith(prefix) && title.length > prefix.length ? title.slice(prefix.length) : title;
+  if (!title.startsWith(prefix) || title.length <= prefix.length) return title;
+  const rest = title.slice(prefix.length);
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 
 /** What changed for a team since the previous stored snapshot, in words; empty without one. */

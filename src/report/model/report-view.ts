@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnalysisResult, Coverage, PersonProfile, TeamVerdict } from '../../analysis/schema.js';
-import { delta, fmtDate, fmtDateTime, pct, pctRange, plural } from '../format.js';
+import { delta, fmtDate, fmtDateTime, fmtShortDate, pct, pctRange, plural } from '../format.js';
 import { safeBaseUrl } from '../links.js';
 import { cleanText } from '../text.js';
 import {
@@ -153,6 +153,8 @@ export interface ReportViewOptions {
   jiraBaseUrl?: string | null;
   /** Report title from configuration. */
   title?: string;
+  /** Shown instead of the analysis' scope name (e.g. the site host for an organisation roll-up). */
+  scopeName?: string;
 }
 
 function holdersText(c: Coverage): string {
@@ -166,7 +168,7 @@ function coverageCell(c: Coverage, timeZone: string) {
   const s = COVERAGE_LABEL[coverageState(c)];
   const facts: string[] = [];
   if (c.holders.length > 0) facts.push(`bus factor ${c.busFactor}`);
-  if (c.lastActivityAt) facts.push(`last ${fmtDate(c.lastActivityAt, timeZone)}`);
+  if (c.lastActivityAt) facts.push(`last ${fmtShortDate(c.lastActivityAt, timeZone)}`);
   return { label: s.label, icon: s.icon, tone: s.tone, holders: holdersText(c), detail: facts.join(' · ') };
 }
 
@@ -211,7 +213,7 @@ function personRow(p: PersonProfile, jiraBase: URL | undefined, timeZone: string
     managerSharePct: total > 0 ? 100 - ownerPct : 0,
     ownerShare: p.ownerShare === null ? '–' : pct(p.ownerShare),
     confidence: `${p.confidenceLabel} (${pct(p.confidence)})`,
-    lastActive: fmtDate(p.lastActiveAt, timeZone),
+    lastActive: fmtShortDate(p.lastActiveAt, timeZone),
     note: p.countsAsPerson ? '' : 'App or automation account: never counted as covering a role.',
     evidence: p.evidence.slice(0, 4).map((e) => evidenceItem(e, jiraBase, timeZone)),
   };
@@ -224,8 +226,10 @@ function teamEvidence(p: PersonProfile, t: TeamVerdict) {
   return own.length > 0 ? own : p.evidence;
 }
 
-function isRoleHolder(x: { ownerScore: number; managerScore: number; role: PersonProfile['role'] }): boolean {
-  return x.ownerScore + x.managerScore > 0 || x.role === 'owner' || x.role === 'manager' || x.role === 'hybrid';
+/** Someone the table lists: labelled owner, manager or hybrid, or carrying a tenth of either kind of work. */
+function isRoleHolder(x: { accountId: string; role: PersonProfile['role'] }, t: TeamVerdict): boolean {
+  if (x.role === 'owner' || x.role === 'manager' || x.role === 'hybrid') return true;
+  return [...t.owner.holders, ...t.manager.holders].some((h) => h.accountId === x.accountId && h.share >= 0.1);
 }
 
 /**
@@ -254,14 +258,24 @@ function teamPeople(t: TeamVerdict, people: PersonProfile[], jiraBase: URL | und
         ];
       })
     : people.filter((p) => p.teams.includes(t.team));
-  const roleHolders = members
-    .filter(isRoleHolder)
-    .sort((a, b) => b.ownerScore + b.managerScore - (a.ownerScore + a.managerScore));
-  const others = Math.max(members.length, t.peopleCount) - roleHolders.length;
+  const byActivity = (a: PersonProfile, b: PersonProfile) =>
+    b.ownerScore + b.managerScore - (a.ownerScore + a.managerScore);
+  const roleHolders = members.filter((p) => isRoleHolder(p, t)).sort(byActivity);
+  const shown = new Set(roleHolders.map((p) => p.accountId));
+  const rest = members.filter((p) => !shown.has(p.accountId)).sort(byActivity);
+  const occasional = rest
+    .filter((p) => p.ownerScore + p.managerScore > 0)
+    .slice(0, 12)
+    .map(
+      (p) => `${cleanText(p.displayName, 60)} (owner ${fmtScore(p.ownerScore)}, manager ${fmtScore(p.managerScore)})`,
+    );
+  const unlisted = Math.max(members.length, t.peopleCount) - roleHolders.length - occasional.length;
+  const parts: string[] = [];
+  if (occasional.length > 0) parts.push(`Occasional owner- or manager-type work: ${occasional.join(', ')}.`);
+  if (unlisted > 0) parts.push(`${plural(unlisted, 'other person', 'other people')} did delivery work only.`);
   return {
     people: roleHolders.map((p) => personRow({ ...p, evidence: teamEvidence(p, t) }, jiraBase, timeZone)),
-    otherPeople:
-      others > 0 ? `${plural(others, 'other person', 'other people')} had only delivery work (not shown).` : '',
+    otherPeople: parts.join(' '),
   };
 }
 
@@ -347,8 +361,8 @@ function kpis(result: AnalysisResult): KpiView[] {
   ];
 }
 
-function scopeLabel(result: AnalysisResult): string {
-  const name = cleanText(result.scope.name, 80);
+function scopeLabel(result: AnalysisResult, scopeName?: string): string {
+  const name = cleanText(scopeName ?? result.scope.name, 80);
   if (result.scope.kind === 'org') return `Organisation roll-up: ${name}`;
   if (result.scope.kind === 'team') return `Team ${name}`;
   return `Project ${name}`;
@@ -444,7 +458,7 @@ export function buildReportView(result: AnalysisResult, options: ReportViewOptio
           : 'good';
   const view: ReportView = {
     title: cleanText(options.title ?? 'Product role coverage', 120),
-    subtitle: `${scopeLabel(result)} · ${plural(h.teams, 'team')} · ${Math.round(result.window.days)}-day window, ${fmtDate(result.window.since, tz)} – ${fmtDate(result.window.until, tz)}`,
+    subtitle: `${scopeLabel(result, options.scopeName)} · ${plural(h.teams, 'team')} · ${Math.round(result.window.days)}-day window, ${fmtDate(result.window.since, tz)} – ${fmtDate(result.window.until, tz)}`,
     generated: `Generated ${fmtDateTime(result.generatedAt, tz)}`,
     freshness: `Jira data as of ${fmtDateTime(result.dataFreshness.lastSyncAt, tz)}`,
     timezone: cleanText(tz, 60),

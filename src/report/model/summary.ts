@@ -1,7 +1,7 @@
 import type { AnalysisResult } from '../../analysis/schema.js';
 import { isoWeek, plural } from '../format.js';
 import { cleanText } from '../text.js';
-import { teamStatus } from './labels.js';
+import { teamStatus, withoutTeamPrefix } from './labels.js';
 
 /** Headline sentences shared by the email subject, the report header, Markdown and the CLI summary. */
 
@@ -26,9 +26,9 @@ export function headlineClause(result: AnalysisResult): string {
 }
 
 /** "Week 48: 1 team missing manager-type work · Acme". */
-export function emailSubject(result: AnalysisResult, title?: string): string {
+export function emailSubject(result: AnalysisResult, title?: string, scopeName?: string): string {
   const { week } = isoWeek(result.asOf, result.timezone);
-  const scope = cleanText(title ?? result.scope.name, 60);
+  const scope = cleanText(title ?? scopeName ?? result.scope.name, 60);
   return cleanText(`Week ${week}: ${headlineClause(result)} · ${scope}`, 150);
 }
 
@@ -62,5 +62,5 @@ export function summaryLines(result: AnalysisResult): [string, string, string] {
 export function topFinding(result: AnalysisResult): string | undefined {
   const order = { critical: 0, warning: 1, info: 2 } as const;
   const f = [...result.findings].sort((a, b) => order[a.severity] - order[b.severity])[0];
-  return f ? cleanText(`${f.team}: ${f.title}`, 140) : undefined;
+  return f ? cleanText(`${f.team}: ${withoutTeamPrefix(f.title, f.team)}`, 140) : undefined;
 }
