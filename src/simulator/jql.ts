@@ -220,9 +220,8 @@ class Parser {
       fail(`Expecting operator but got '${opToken.value || '<EOF>'}'. The valid operators are '=', 'in'.`, opToken);
     }
     if (op === '>=' || op === '>' || op === '<=' || op === '<' || op === '=') {
-      const valueToken = this.peek();
       const text = this.parseValue();
-      return { field: dateField as JqlDateField, op, value: parseJqlDate(text, fieldToken.value, valueToken), text };
+      return { field: dateField as JqlDateField, op, value: parseJqlDate(text, fieldToken.value), text };
     }
     fail(
       `Expecting operator but got '${opToken.value || '<EOF>'}'. The valid operators are '>=', '>', '<=', '<', '='.`,
@@ -295,7 +294,7 @@ const ABSOLUTE_DATE = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:\s+(\d{1,2}):(\d{2})
 const RELATIVE_DATE = /^([-+])?\s*((?:\d+\s*[wdhm]\s*)+)$/i;
 const UNIT_MS: Record<string, number> = { w: 7 * 86_400_000, d: 86_400_000, h: 3_600_000, m: 60_000 };
 
-function parseJqlDate(text: string, field: string, token: Token): JqlDate {
+function parseJqlDate(text: string, field: string): JqlDate {
   const trimmed = text.trim();
   const absolute = ABSOLUTE_DATE.exec(trimmed);
   if (absolute) {
@@ -314,7 +313,6 @@ function parseJqlDate(text: string, field: string, token: Token): JqlDate {
     return { kind: 'relative', offsetMs: relative[1] === '-' ? -offset : offset };
   }
   if (/^\d{10,}$/.test(trimmed)) return { kind: 'epoch', ms: Number(trimmed) };
-  void token;
   throw new JqlError(
     `Date value '${text}' for field '${field}' is invalid. Valid formats include: 'yyyy/MM/dd HH:mm', 'yyyy-MM-dd HH:mm', 'yyyy/MM/dd', 'yyyy-MM-dd', or a period format e.g. '-5d', '4w 2d'.`,
   );

@@ -69,7 +69,6 @@ export class TeamPlanner {
   private planRoadmap(): void {
     const manager = this.team.manager;
     if (!manager) return;
-    const { random } = this;
     const start = this.org.windowStartMs;
     const until = Math.min(this.team.managerUntil, this.nowMs - 3 * DAY);
     const span = until - start;
@@ -90,7 +89,6 @@ export class TeamPlanner {
     const epics = this.createRoadmapItems('epic', epicCount, start, until, manager, initiatives);
     this.epics.push(...epics);
     for (const item of [...themes, ...initiatives, ...epics]) this.planRoadmapItemLife(item, manager, until);
-    void random;
   }
 
   private createRoadmapItems(

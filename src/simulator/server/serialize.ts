@@ -24,9 +24,8 @@ export interface FieldSelection {
 }
 
 export function parseFieldSelection(raw: unknown, fallback: string): FieldSelection {
-  const parts = (
-    Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' && raw.trim() !== '' ? [raw] : [fallback]
-  )
+  const given = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? [raw] : [];
+  const parts = (given.join('').trim() === '' ? [fallback] : given)
     .flatMap((p) => p.split(','))
     .map((p) => p.trim())
     .filter((p) => p !== '');
