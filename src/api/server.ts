@@ -31,9 +31,9 @@ export interface ApiServer {
 /** `rolecall serve`: the API on a fail-fast producer connection (a request gets a 503 while Redis is down). */
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const redis = await producerConnection(opts.redisUrl);
-  redis.on('error', (err) => opts.log.warn({ err: err.message }, 'redis connection error'));
+  redis.on('error', (err) => opts.log.warn({ reason: err.message }, 'redis connection error'));
   const queues = openQueues(redis, opts.prefix);
-  for (const q of queues.values()) q.on('error', (err) => opts.log.warn({ err: err.message }, 'queue error'));
+  for (const q of queues.values()) q.on('error', (err) => opts.log.warn({ reason: err.message }, 'queue error'));
   const launcher = new QueueFlowLauncher(redis, opts.prefix, queueOf(queues));
   const app = await buildApi({
     token: opts.token,

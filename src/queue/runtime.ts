@@ -40,10 +40,10 @@ export interface WorkerRuntime {
 export async function startWorkerRuntime(opts: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const prefix = opts.prefix ?? QUEUE_PREFIX;
   const connection = workerConnection(opts.redisUrl);
-  connection.on('error', (err) => opts.log.warn({ err: err.message }, 'redis connection error'));
+  connection.on('error', (err) => opts.log.warn({ reason: err.message }, 'redis connection error'));
   await waitReady(connection, 30_000);
   const queues = openQueues(connection, prefix);
-  for (const q of queues.values()) q.on('error', (err) => opts.log.warn({ err: err.message }, 'queue error'));
+  for (const q of queues.values()) q.on('error', (err) => opts.log.warn({ reason: err.message }, 'queue error'));
   const launcher = new QueueFlowLauncher(connection, prefix, queueOf(queues));
   const gate = new RedisRequestGate(connection, { requestsPerSecond: opts.config.jira.requestsPerSecond, prefix });
   const handlers = createHandlers({

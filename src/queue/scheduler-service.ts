@@ -25,9 +25,9 @@ export async function openScheduler(opts: {
   log: Logger;
 }): Promise<SchedulerHandle> {
   const redis = await producerConnection(opts.redisUrl);
-  redis.on('error', (err) => opts.log.warn({ err: err.message }, 'redis connection error'));
+  redis.on('error', (err) => opts.log.warn({ reason: err.message }, 'redis connection error'));
   const queue = new Queue(JOBS['report.trigger'].queue, { connection: redis, prefix: opts.prefix });
-  queue.on('error', (err) => opts.log.warn({ err: err.message }, 'queue error'));
+  queue.on('error', (err) => opts.log.warn({ reason: err.message }, 'queue error'));
   return {
     async sync() {
       const result = await syncSchedules(queue, opts.config());

@@ -110,7 +110,7 @@ export class WorkerPool {
     });
     worker.on('failed', (job, err) => {
       if (!job) return;
-      log.warn({ jobId: job.id, job: job.name, attempt: job.attemptsMade, err: err.message }, 'job failed');
+      log.warn({ jobId: job.id, job: job.name, attempt: job.attemptsMade, reason: err.message }, 'job failed');
       if (!isFinalFailure(job, err)) return;
       const seconds = ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
       void options.metrics?.jobFinished(queueName, 'failed', seconds).catch(() => {});

@@ -37,7 +37,10 @@ describe('on-demand analysis end to end (simulator, real stages, BullMQ)', () =>
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 
   beforeAll(async () => {
-    sim = await startSimulator({ scenario: generateScenario({ name: 'balanced' }), rateLimit: { requestsPerSecond: 50 } });
+    sim = await startSimulator({
+      scenario: generateScenario({ name: 'balanced' }),
+      rateLimit: { requestsPerSecond: 50 },
+    });
     const config = rolecallConfigSchema.parse({
       jira: { requestsPerSecond: 40 },
       teams: [{ name: 'payments', projects: ['PAY', 'PAYD'] }],

@@ -69,12 +69,12 @@ export function registerScheduler(program: Command): void {
             config = loadConfig(globals.config ? { configPath: globals.config } : {}).config;
           } catch (err) {
             loaded.log.error(
-              { err: (err as Error).message },
+              { reason: (err as Error).message },
               'rolecall.yaml is invalid; keeping the current schedules',
             );
             return;
           }
-          scheduler.sync().catch((err) => loaded.log.error({ err: err.message }, 'schedule sync failed'));
+          scheduler.sync().catch((err) => loaded.log.error({ reason: err.message }, 'schedule sync failed'));
         }, intervalS * 1000);
         const stop = async () => {
           clearInterval(timer);
