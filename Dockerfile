@@ -1,0 +1,17 @@
+# rolecall: one image for the API, the workers and the scheduler (the command picks the role).
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` builds, and the sources are not copied yet.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:20-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=node:node /app /app
+USER node
+# SIGTERM reaches node directly (exec form), so workers drain and hand jobs back before exiting.
+ENTRYPOINT ["node", "bin/rolecall.js"]
+CMD ["serve"]
