@@ -239,7 +239,7 @@ function lowReadiness(ctx: FindingContext): Finding | null {
   return finding(
     ctx,
     'low-readiness',
-    'warning',
+    n.readyShare < FINDINGS.readinessWarningShare ? 'warning' : 'info',
     `${v.team}: only ${pct(n.readyShare)} of the next sprint is ready`,
     `${n.sprintName} has ${plural(n.items, 'item')}: ${n.refined} refined, ${n.estimated} estimated; ` +
       `${pct(n.readyShare)} are both.`,

@@ -104,11 +104,12 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   });
   const { site } = scope;
   const ruleSet = resolveRuleSet(config, ruleTeams(config, scope));
+  const windowWeekList = await windowWeeks(db, since, asOf, timezone);
+  const weeks = windowWeekList.map((w) => w.week);
   const rows = withSignals(
-    await aggregateActivity(db, ruleSet, { site, projects: scope.projects, since, until: asOf, timezone }),
+    await aggregateActivity(db, ruleSet, { site, projects: scope.projects, since, until: asOf, weeks: windowWeekList }),
     ruleSet,
   );
-  const weeks = await windowWeeks(db, since, asOf, timezone);
   const thresholds = roleThresholds(windowDays);
 
   const teamFacts = new Map<string, TeamFacts>();

@@ -111,8 +111,9 @@ export interface TeamFilter {
 }
 
 /**
- * The latest roadmap change (a manager-category fact at hierarchy level ≥ 1 by a person) before `until`, looking
- * back at most `lookbackDays` — beyond the analysis window, so a long-untouched roadmap still shows its last date.
+ * The latest roadmap change (a manager-category fact at hierarchy level ≥ 1, by anyone but an app) before `until`,
+ * looking back at most `lookbackDays` — beyond the analysis window, so a long-untouched roadmap still shows its last
+ * date and who made it, even when that was a since-anonymised former colleague.
  */
 export async function lastRoadmapChange(
   db: Db,
@@ -123,17 +124,24 @@ export async function lastRoadmapChange(
 ): Promise<(FactInfo & { ruleIndex: number }) | null> {
   const managerRules = ruleSet.rules.filter((r) => r.category === 'manager').map((r) => r.index);
   if (managerRules.length === 0 || team.projects.length === 0) return null;
+  // One backward index scan per project (activities_roadmap), each stopping at its latest hit.
   const rows = await db.query<FactRow & { rule_idx: number }>(
-    `SELECT id, issue_key, at, kind, actor_id, actor_name, rule_idx FROM (
-       SELECT a.id, a.issue_key, a.at, a.kind, a.actor_id, a.actor_name, (${compileRuleCase(ruleSet, 'a')})::int AS rule_idx
-       FROM activities a
-       WHERE a.site = $1 AND a.project = ANY($2::text[]) AND a.hierarchy_level >= 1
-         AND a.at < $3::timestamptz AND a.at >= $3::timestamptz - make_interval(days => $4::int)
-         AND a.deleted_at IS NULL AND a.actor_type = 'atlassian' AND a.actor_id <> ''
-         AND ($5::text[] IS NULL OR a.actor_id = ANY($5::text[]))
+    `SELECT x.* FROM unnest($2::text[]) AS p(project)
+     CROSS JOIN LATERAL (
+       SELECT id, issue_key, at, kind, actor_id, actor_name, rule_idx FROM (
+         SELECT a.id, a.issue_key, a.at, a.kind, a.actor_id, a.actor_name,
+                (${compileRuleCase(ruleSet, 'a')})::int AS rule_idx
+         FROM activities a
+         WHERE a.site = $1 AND a.project = p.project AND a.hierarchy_level >= 1 AND a.deleted_at IS NULL
+           AND a.at < $3::timestamptz AND a.at >= $3::timestamptz - make_interval(days => $4::int)
+           AND a.actor_type <> 'app'
+           AND ($5::text[] IS NULL OR a.actor_id = ANY($5::text[]))
+         ORDER BY a.at DESC
+       ) c
+       WHERE rule_idx = ANY($6::int[])
+       LIMIT 1
      ) x
-     WHERE rule_idx = ANY($6::int[])
-     ORDER BY at DESC LIMIT 1`,
+     ORDER BY x.at DESC LIMIT 1`,
     [
       team.site,
       [...team.projects],

@@ -6,7 +6,7 @@ export interface RoleInput {
   facts: number;
   ownerFacts: number;
   managerFacts: number;
-  bySignal: Record<string, { category: Category; score: number }>;
+  bySignal: Record<string, { category: Category; score: number; supporting?: boolean }>;
 }
 
 export interface RoleLabel {
@@ -75,12 +75,12 @@ function any(outcomes: Outcome[]): Outcome {
 }
 
 /**
- * Breadth: besides its largest signal, at least one more signal of the category carries ROLE.minSignalShare of
- * the category's score. Accepting others' work alone (a tester) or setting fix versions alone (a release engineer)
- * does not make a product owner or manager.
+ * Breadth: besides its largest primary (non-supporting) signal, at least one more primary signal of the category
+ * carries ROLE.minSignalShare of the category's score. Accepting others' work (a tester) or setting fix versions
+ * (a release engineer) does not by itself make a product owner or manager.
  */
-function broad(signals: string[], x: Map<string, number>, delta: number): Outcome {
-  const sorted = [...signals].sort((a, b) => (x.get(b) ?? 0) - (x.get(a) ?? 0));
+function broad(signals: string[], primary: Set<string>, x: Map<string, number>, delta: number): Outcome {
+  const sorted = signals.filter((s) => primary.has(s)).sort((a, b) => (x.get(b) ?? 0) - (x.get(a) ?? 0));
   const s = ROLE.minSignalShare;
   const others = sorted.slice(1).map((name) =>
     evaluate(
@@ -105,8 +105,10 @@ function decide(input: RoleInput, th: RoleThresholds, delta: number): { role: Ro
   const owner: string[] = [];
   const manager: string[] = [];
   const neutral: string[] = [];
+  const primary = new Set<string>();
   for (const [name, s] of Object.entries(input.bySignal)) {
     x.set(name, s.score);
+    if (!s.supporting) primary.add(name);
     (s.category === 'owner' ? owner : s.category === 'manager' ? manager : neutral).push(name);
   }
   const product = [...owner, ...manager];
@@ -144,7 +146,8 @@ function decide(input: RoleInput, th: RoleThresholds, delta: number): { role: Ro
     x,
     delta,
   );
-  if (take(ownerLed)) return take(broad(owner, x, delta)) ? { role: 'owner', robust } : { role: 'contributor', robust };
+  if (take(ownerLed))
+    return take(broad(owner, primary, x, delta)) ? { role: 'owner', robust } : { role: 'contributor', robust };
   const sm = ROLE.managerMaxOwnerShare;
   const managerLed = evaluate(
     linear([
@@ -155,7 +158,7 @@ function decide(input: RoleInput, th: RoleThresholds, delta: number): { role: Ro
     delta,
   );
   if (take(managerLed))
-    return take(broad(manager, x, delta)) ? { role: 'manager', robust } : { role: 'contributor', robust };
+    return take(broad(manager, primary, x, delta)) ? { role: 'manager', robust } : { role: 'contributor', robust };
   return { role: 'hybrid', robust };
 }
 

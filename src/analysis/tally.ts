@@ -26,7 +26,7 @@ export interface Tally {
   /** Rule id → summed weight. */
   signals: Record<string, number>;
   /** Signal name → category and summed weight (several rules may feed one signal). */
-  bySignal: Record<string, { category: Category; score: number }>;
+  bySignal: Record<string, { category: Category; score: number; supporting: boolean }>;
   firstAt: string | null;
   lastAt: string | null;
   lastAtByCategory: Record<Category, string | null>;
@@ -83,8 +83,9 @@ export function tallyByActor(rows: readonly SignalRow[]): Map<string, Tally> {
     t.signals[r.signal.ruleId] = (t.signals[r.signal.ruleId] ?? 0) + r.score;
     // Keyed by category too: a custom rule set could use one signal name for two categories.
     const key = `${c}:${r.signal.signal}`;
-    const s = t.bySignal[key] ?? { category: c, score: 0 };
+    const s = t.bySignal[key] ?? { category: c, score: 0, supporting: true };
     s.score += r.score;
+    s.supporting &&= r.signal.supporting;
     t.bySignal[key] = s;
     t.firstAt = earlier(t.firstAt, r.firstAt);
     t.lastAt = later(t.lastAt, r.lastAt);

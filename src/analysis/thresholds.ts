@@ -8,7 +8,7 @@ export const ROLE = {
   /** Owner + manager score needed before anyone is labelled owner, manager or hybrid (per 90 days). */
   minProductScorePer90Days: 10,
   /** Share of a person's weighted activity that must be owner or manager work to hold a role. */
-  minProductIntensity: 0.35,
+  minProductIntensity: 0.4,
   /** ownerShare at or above: owner; at or below `managerMaxOwnerShare`: manager; in between: hybrid. */
   ownerMinOwnerShare: 0.75,
   managerMaxOwnerShare: 0.25,
@@ -40,8 +40,9 @@ export const FINDINGS = {
   staleRoadmapDays: 42,
   /** No ceremonies for this many whole weeks in a team that runs sprints: warning. */
   ceremonyGapWeeks: 3,
-  /** Next sprint readiness below this share (with at least `readinessMinItems` items): warning. */
+  /** Next sprint readiness below this share (with at least `readinessMinItems` items): info; below the warning share: warning. */
   readinessMinShare: 0.5,
+  readinessWarningShare: 0.3,
   readinessMinItems: 3,
   /** One owner-work holder carrying this share of owner work… */
   concentrationTopShare: 0.8,

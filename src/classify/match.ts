@@ -58,12 +58,26 @@ export function ruleApplies(rule: EffectiveRule, fact: ClassifiableFact): boolea
 export function classifyFact(ruleSet: RuleSet, fact: ClassifiableFact): Signal {
   const rule = ruleSet.rules.find((r) => ruleApplies(r, fact));
   if (!rule) return UNCLASSIFIED;
-  return { ruleId: rule.id, ruleIndex: rule.index, signal: rule.signal, category: rule.category, weight: rule.weight };
+  return {
+    ruleId: rule.id,
+    ruleIndex: rule.index,
+    signal: rule.signal,
+    category: rule.category,
+    weight: rule.weight,
+    supporting: rule.supporting,
+  };
 }
 
 /** The signal a compiled CASE index stands for. */
 export function signalOfIndex(ruleSet: RuleSet, index: number): Signal {
   const rule = ruleSet.rules[index];
   if (!rule) return UNCLASSIFIED;
-  return { ruleId: rule.id, ruleIndex: rule.index, signal: rule.signal, category: rule.category, weight: rule.weight };
+  return {
+    ruleId: rule.id,
+    ruleIndex: rule.index,
+    signal: rule.signal,
+    category: rule.category,
+    weight: rule.weight,
+    supporting: rule.supporting,
+  };
 }

@@ -56,6 +56,13 @@ export const ruleSchema = z
       .describe('The signal this rule is evidence of (DESIGN.md §4), e.g. "estimation".'),
     category: signalCategorySchema,
     weight: z.number().min(0).max(100).describe('How much one matching fact counts towards the category score.'),
+    supporting: z
+      .boolean()
+      .optional()
+      .describe(
+        'A supporting signal counts towards scores and shares but cannot establish a role on its own ' +
+          '(e.g. acceptance: testers accept work too).',
+      ),
     description: z.string().max(300).optional(),
     match: ruleMatchSchema,
   })
@@ -90,6 +97,7 @@ export const ruleOverrideSchema = z
     teams: z.array(z.string().min(1)).min(1).optional().describe('Only for facts of these teams (names under teams:).'),
     enabled: z.boolean().optional().describe('false switches the rule off (in the given sites/teams).'),
     weight: z.number().min(0).max(100).optional(),
+    supporting: z.boolean().optional(),
     category: signalCategorySchema.optional(),
     signal: z.string().min(1).max(60).optional(),
     match: ruleMatchSchema.optional().describe('Replaces the rule match; required for a new rule.'),

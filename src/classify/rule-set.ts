@@ -17,6 +17,8 @@ export interface EffectiveRule {
   signal: string;
   category: SignalCategory;
   weight: number;
+  /** Counts towards scores but cannot establish a role on its own. */
+  supporting: boolean;
   match: RuleMatch;
   /** Only facts inside this scope (null: all facts). */
   scope: RuleScope | null;
@@ -75,6 +77,7 @@ function applyOverride(rules: Draft[], o: RuleOverride, teams: readonly TeamRef[
       signal: o.signal,
       category: o.category,
       weight: o.weight ?? 1,
+      supporting: o.supporting ?? false,
       match: o.match,
       scope,
       exclude: [],
@@ -92,6 +95,7 @@ function applyOverride(rules: Draft[], o: RuleOverride, teams: readonly TeamRef[
   const changed = (r: Draft): Draft => ({
     ...r,
     ...(o.weight !== undefined ? { weight: o.weight } : {}),
+    ...(o.supporting !== undefined ? { supporting: o.supporting } : {}),
     ...(o.category ? { category: o.category } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
     ...(o.match ? { match: o.match } : {}),
@@ -127,6 +131,7 @@ export function buildRuleSet(file: RulesFile, overrides: readonly RuleOverride[]
     signal: r.signal,
     category: r.category,
     weight: r.weight,
+    supporting: r.supporting ?? false,
     match: r.match,
     scope: null,
     exclude: [],

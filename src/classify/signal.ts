@@ -15,6 +15,8 @@ export interface Signal {
   signal: string;
   category: SignalCategory;
   weight: number;
+  /** Counts towards scores but cannot establish a role on its own. */
+  supporting: boolean;
 }
 
 /** What a fact no rule matches becomes (the shipped rules end with a catch-all, so only custom rule files hit it). */
@@ -24,4 +26,5 @@ export const UNCLASSIFIED: Signal = {
   signal: 'unclassified',
   category: 'neutral',
   weight: 0,
+  supporting: false,
 };

@@ -1,3 +1,4 @@
+import { ACTIVITY_KINDS } from '../domain/activity.js';
 import type { RuleMatch } from './rule-schema.js';
 import type { EffectiveRule, RuleScope, RuleSet } from './rule-set.js';
 
@@ -10,9 +11,9 @@ function inList(expr: string, values: readonly string[]): string {
   return `${expr} IN (${values.map(sqlText).join(', ')})`;
 }
 
-function matchSql(m: RuleMatch, a: string): string[] {
+function matchSql(m: RuleMatch, a: string, kindKnown: boolean): string[] {
   const parts: string[] = [];
-  if (m.kinds) parts.push(inList(`${a}.kind`, m.kinds));
+  if (m.kinds && !kindKnown) parts.push(inList(`${a}.kind`, m.kinds));
   if (m.level?.min !== undefined) parts.push(`${a}.hierarchy_level >= ${Math.trunc(m.level.min)}`);
   if (m.level?.max !== undefined) parts.push(`${a}.hierarchy_level <= ${Math.trunc(m.level.max)}`);
   if (m.projectTypes) parts.push(inList(`${a}.project_type`, m.projectTypes));
@@ -49,20 +50,30 @@ function scopeSql(s: RuleScope, a: string): string {
   return parts.length > 0 ? parts.join(' AND ') : 'true';
 }
 
-function ruleSql(rule: EffectiveRule, a: string): string {
-  const parts = matchSql(rule.match, a);
+function ruleSql(rule: EffectiveRule, a: string, kindKnown: boolean): string {
+  const parts = matchSql(rule.match, a, kindKnown);
   if (rule.scope) parts.unshift(`(${scopeSql(rule.scope, a)})`);
   for (const ex of rule.exclude) parts.push(`NOT (${scopeSql(ex, a)})`);
   return parts.length > 0 ? parts.join(' AND ') : 'true';
 }
 
+function firstMatch(rules: readonly EffectiveRule[], a: string, kindKnown: boolean): string {
+  if (rules.length === 0) return '-1';
+  return `CASE ${rules.map((r) => `WHEN ${ruleSql(r, a, kindKnown)} THEN ${r.index}`).join(' ')} ELSE -1 END`;
+}
+
 /**
  * The rule set as one SQL expression yielding the index of the deciding rule (-1: none), over columns of the
  * `activities` row aliased `alias`. CASE evaluates branches in order, which is exactly first-match semantics; the
- * index maps back to rule id, category and weight in JS, so the aggregation groups by a small integer.
+ * index maps back to rule id, category and weight in JS, so the aggregation groups by a small integer. The outer
+ * CASE switches on the fact kind first, so each row only meets the rules that can apply to its kind.
  */
 export function compileRuleCase(ruleSet: RuleSet, alias = 'a'): string {
   if (ruleSet.rules.length === 0) return '-1';
-  const branches = ruleSet.rules.map((r) => `WHEN ${ruleSql(r, alias)} THEN ${r.index}`);
-  return `CASE ${branches.join(' ')} ELSE -1 END`;
+  const anyKind = ruleSet.rules.filter((r) => !r.match.kinds);
+  const branches = ACTIVITY_KINDS.map((kind) => {
+    const rules = ruleSet.rules.filter((r) => !r.match.kinds || r.match.kinds.includes(kind));
+    return `WHEN ${sqlText(kind)} THEN ${firstMatch(rules, alias, true)}`;
+  });
+  return `CASE ${alias}.kind ${branches.join(' ')} ELSE ${firstMatch(anyKind, alias, false)} END`;
 }

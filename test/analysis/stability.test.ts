@@ -11,12 +11,12 @@ import { type Actor, fact } from './fixtures/facts.js';
 import { type Persona, seeded, teamActivity } from './fixtures/team-activity.js';
 
 type Category = 'owner' | 'manager' | 'neutral';
-const SIGNALS: { name: string; category: Category; weight: number }[] = [
+const SIGNALS: { name: string; category: Category; weight: number; supporting?: boolean }[] = [
   { name: 'story writing', category: 'owner', weight: 1 },
   { name: 'backlog ordering', category: 'owner', weight: 1 },
   { name: 'estimation', category: 'owner', weight: 1 },
   { name: 'sprint ceremonies', category: 'owner', weight: 1.5 },
-  { name: 'acceptance', category: 'owner', weight: 1 },
+  { name: 'acceptance', category: 'owner', weight: 1, supporting: true },
   { name: 'roadmap shaping', category: 'manager', weight: 3 },
   { name: 'roadmap timing', category: 'manager', weight: 3 },
   { name: 'release planning', category: 'manager', weight: 2 },
@@ -32,7 +32,11 @@ function roleInput(counts: readonly number[]): RoleInput {
     input.facts += n;
     if (s.category === 'owner') input.ownerFacts += n;
     if (s.category === 'manager') input.managerFacts += n;
-    input.bySignal[`${s.category}:${s.name}`] = { category: s.category, score: n * s.weight };
+    input.bySignal[`${s.category}:${s.name}`] = {
+      category: s.category,
+      score: n * s.weight,
+      supporting: s.supporting ?? false,
+    };
   });
   return input;
 }
