@@ -85,6 +85,8 @@ describe('simulator over HTTP with jira.js (Cloud)', () => {
     const fields = await clients.v3.issueFields.getFields();
     const sprint = fields.find((f) => f.schema?.custom === 'com.pyxis.greenhopper.jira:gh-sprint');
     expect(sprint?.id).toMatch(/^customfield_\d+$/);
+    const statuses = await clients.v3.workflowStatuses.getStatuses();
+    expect(statuses.map((s) => s.statusCategory?.key)).toContain('done');
     const types = await clients.v3.issueTypes.getIssueAllTypes();
     expect(types.map((t) => t.hierarchyLevel).sort()).toEqual([-1, 0, 0, 0, 0, 1, 2, 3]);
     expect(types.every((t) => (t as { untranslatedName?: string }).untranslatedName)).toBe(true);

@@ -1,6 +1,12 @@
 import { Version2Client, Version3Client } from 'jira.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateScenario, type RunningSimulator, type Scenario, startSimulator } from '../../src/simulator/index.js';
+import {
+  countExpectedFacts,
+  generateScenario,
+  type RunningSimulator,
+  type Scenario,
+  startSimulator,
+} from '../../src/simulator/index.js';
 import { dcClients, httpFailure } from './helpers.js';
 
 describe('simulator over HTTP with jira.js (Data Center flavour)', () => {
@@ -88,5 +94,66 @@ describe('simulator over HTTP with jira.js (Data Center flavour)', () => {
     });
     expect((await httpFailure(bulk)).status).toBe(404);
     expect((await httpFailure(dcClients(sim, 'wrong').v2.myself.getCurrentUser())).status).toBe(401);
+  });
+});
+
+describe('Data Center data and the fact mapping', () => {
+  it('yields the ground-truth counts from what /rest/api/2 serves (items resolved by field name)', async () => {
+    const scenario = generateScenario({ name: 'no-owner', seed: 5, issues: 120 });
+    const sim = await startSimulator({ scenario, flavour: 'datacenter' });
+    try {
+      const { v2, agile } = dcClients(sim);
+      const fields = await v2.issueFields.getFields();
+      // jira.js 5.4 has no method for the plain project list DC offers; go through its raw request.
+      const projects = await v2.sendRequest<Array<{ key: string }>>(
+        { url: '/rest/api/2/project', method: 'GET' },
+        undefined as never,
+      );
+      const issues: unknown[] = [];
+      const boards = [];
+      const sprints = [];
+      for (const project of projects) {
+        for (let startAt = 0, total = 1; startAt < total; startAt += 50) {
+          const page = await v2.issueSearch.searchForIssuesUsingJql({
+            jql: `project = ${project.key}`,
+            startAt,
+            maxResults: 50,
+            fields: ['creator', 'created', 'project'],
+            expand: 'changelog',
+          });
+          total = page.total ?? 0;
+          for (const issue of page.issues ?? []) {
+            const comments = await v2.issueComments.getComments({ issueIdOrKey: String(issue.key) });
+            const worklogs = await v2.issueWorklogs.getIssueWorklog({ issueIdOrKey: String(issue.key) });
+            // DC users have no accountId: map keys back to accounts the way a sync keys actors.
+            const byKey = new Map(scenario.users.map((u) => [u.key, u.accountId]));
+            const account = (u: unknown) => ({ accountId: byKey.get((u as { key: string }).key) });
+            issues.push({
+              key: issue.key,
+              fields: { ...issue.fields, creator: account(issue.fields.creator) },
+              histories: (issue.changelog?.histories ?? []).map((h) => ({ ...h, author: account(h.author) })),
+              comments: (comments.comments ?? []).map((c) => ({ ...c, author: account(c.author) })),
+              worklogs: (worklogs.worklogs ?? []).map((w) => ({ ...w, author: account(w.author) })),
+            });
+          }
+        }
+        for (const board of (await agile.board.getAllBoards({ projectKeyOrId: project.key })).values) {
+          const config = await agile.board.getConfiguration({ boardId: board.id as number });
+          boards.push({ estimationFieldId: config.estimation?.field?.fieldId });
+          if (board.type === 'scrum')
+            sprints.push(...(await agile.board.getAllSprints({ boardId: board.id as number })).values);
+        }
+      }
+      const fromApi = {
+        fields,
+        projects: projects.map((p) => ({ key: p.key, browsable: true })),
+        boards,
+        sprints,
+        issues,
+      };
+      expect(countExpectedFacts(fromApi as unknown as Scenario)).toEqual(scenario.groundTruth.expectedCounts);
+    } finally {
+      await sim.close();
+    }
   });
 });

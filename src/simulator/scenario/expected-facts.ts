@@ -64,9 +64,26 @@ const NAME_KINDS: Record<string, ActivityKind | null> = {
   WorklogId: null,
 };
 
+/** English changelog labels of system fields, for items without a fieldId (Data Center). */
+const SYSTEM_LABEL_KINDS: Record<string, ActivityKind> = {
+  summary: 'issue.refined',
+  description: 'issue.refined',
+  labels: 'issue.refined',
+  Component: 'issue.refined',
+  priority: 'issue.refined',
+  status: 'issue.transitioned',
+  assignee: 'issue.assigned',
+  'Fix Version': 'issue.version_changed',
+  duedate: 'issue.dates_changed',
+};
+
 export type FieldKindResolver = (item: JiraChangeItem) => ActivityKind | null;
 
-/** Resolves an item's fact kind by fieldId (from /field schema and board estimation fields), else by name. */
+/**
+ * Resolves an item's fact kind by fieldId (from /field schema and board estimation fields). Items without a
+ * fieldId (a few on Cloud, all on Data Center) resolve by their `field` name: the fixed names Jira never
+ * translates, then system labels, then custom field names from /field.
+ */
 export function fieldKindResolver(fields: JiraField[], estimationFieldIds: Iterable<string> = []): FieldKindResolver {
   const byId = new Map<string, ActivityKind>();
   for (const field of fields) {
@@ -81,9 +98,15 @@ export function fieldKindResolver(fields: JiraField[], estimationFieldIds: Itera
     if (kind) byId.set(field.id, kind);
   }
   for (const id of estimationFieldIds) byId.set(id, 'issue.estimated');
+  const byName = new Map<string, ActivityKind | null>(Object.entries(SYSTEM_LABEL_KINDS));
+  for (const field of fields) {
+    const kind = byId.get(field.id);
+    if (field.custom && kind && !byName.has(field.name)) byName.set(field.name, kind);
+  }
+  for (const [name, kind] of Object.entries(NAME_KINDS)) byName.set(name, kind);
   return (item) => {
     if (item.fieldId !== undefined) return byId.get(item.fieldId) ?? SYSTEM_FIELD_KINDS[item.fieldId] ?? null;
-    return NAME_KINDS[item.field] ?? null;
+    return byName.get(item.field) ?? null;
   };
 }
 

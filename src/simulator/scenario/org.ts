@@ -122,7 +122,8 @@ export function buildOrg(opts: {
 }): OrgContext {
   const { blueprint, catalog, seed, nowMs } = opts;
   const baseUrl = catalog.baseUrl;
-  const windowStartMs = nowMs - 26 * WEEK;
+  // 25 weeks (~6 months), so a sync looking back 180 days sees everything.
+  const windowStartMs = nowMs - 25 * WEEK;
   const random = Random.derive(seed, 'org');
   const people = new People(random, baseUrl, windowStartMs, nowMs);
 

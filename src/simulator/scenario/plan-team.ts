@@ -463,8 +463,9 @@ export class TeamPlanner {
     const r = random.next();
     if (team.owner && team.blueprint.board === 'scrum' && r < 0.25) return team.owner;
     if (team.qa.length > 0 && r < 0.4) return random.pick(team.qa);
+    // Automation closes some issues (e.g. on merge); much more of it on a noisy site.
     const bot = this.org.automation[0];
-    if (this.org.blueprint.automation === 'heavy' && bot && r < 0.55) return bot;
+    if (bot && r < (this.org.blueprint.automation === 'heavy' ? 0.55 : 0.43)) return bot;
     return assignee.activeUntil >= ms ? assignee : this.engineerAt(ms);
   }
 

@@ -189,9 +189,15 @@ export class Serializer {
     return rest;
   }
 
+  /** Scenario `self` links point at the generated site name; served ones point at the simulator. */
+  rebase(url: string): string {
+    const site = `https://${this.scenario.siteId}.atlassian.net`;
+    return url.startsWith(site) ? this.baseUrl + url.slice(site.length) : url;
+  }
+
   comment(comment: JiraComment, version: ApiVersion): unknown {
     return {
-      self: comment.self,
+      self: this.rebase(comment.self),
       id: comment.id,
       author: this.user(comment.author),
       body: this.richText(comment.body, version),
@@ -205,6 +211,7 @@ export class Serializer {
   worklog(worklog: JiraWorklog, version: ApiVersion): unknown {
     return {
       ...worklog,
+      self: this.rebase(worklog.self),
       author: this.user(worklog.author),
       updateAuthor: this.user(worklog.updateAuthor),
       comment: this.richText(worklog.comment, version),

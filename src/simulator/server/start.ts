@@ -64,6 +64,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : undefined;
   const faults = opts.faults ?? {};
   const faultRandom = new Random(faults.seed ?? 1);
+  const latencyRandom = new Random((faults.seed ?? 1) + 1);
+  let requestSeq = 0;
   const stats = new StatsRecorder();
   const router = new Router(ROUTES, flavour);
   const startedAt = Date.now();
@@ -112,7 +114,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       'content-type': 'application/json;charset=UTF-8',
       'content-length': Buffer.byteLength(payload),
       date: new Date(clockMs()).toUTCString(),
-      'x-arequestid': `${Date.now().toString(36)}${Math.floor(faultRandom.next() * 1e6).toString(36)}`,
+      'x-arequestid': `${startedAt.toString(36)}x${(++requestSeq).toString(36)}`,
       ...headers,
     });
     res.end(payload);
@@ -133,7 +135,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
       if (decision.violation) stats.violation();
     }
     if (opts.latency) {
-      const delay = opts.latency.fixedMs + (opts.latency.jitterMs ?? 0) * faultRandom.next();
+      const delay = opts.latency.fixedMs + (opts.latency.jitterMs ?? 0) * latencyRandom.next();
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     }
     try {

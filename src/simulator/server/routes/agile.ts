@@ -135,7 +135,10 @@ export const agileRoutes: Route[] = [
       );
       const startAt = intParam(q.get('startAt'), 'startAt', 0);
       const maxResults = intParam(q.get('maxResults'), 'maxResults', 50, { min: 1, max: 50 });
-      return { body: agilePage(sprints, startAt, maxResults, false) };
+      const page = agilePage(sprints, startAt, maxResults, false);
+      return {
+        body: { ...page, values: page.values.map((s) => ({ ...s, self: ctx.state.serializer.rebase(s.self) })) },
+      };
     },
   },
   {
@@ -148,7 +151,7 @@ export const agileRoutes: Route[] = [
         (s) => String(s.id) === ctx.params.sprintId && boards.has(s.originBoardId),
       );
       if (!sprint) throw notFound('Sprint does not exist or you do not have permission to see it.');
-      return { body: sprint };
+      return { body: { ...sprint, self: ctx.state.serializer.rebase(sprint.self) } };
     },
   },
 ];

@@ -94,6 +94,18 @@ export const metaRoutes: Route[] = [
   },
   {
     method: 'GET',
+    template: '/rest/api/{v}/status',
+    flavours: [...BOTH],
+    handle: (ctx) => ({
+      body: ctx.state.scenario.statuses.map((s) => ({
+        ...s,
+        description: '',
+        iconUrl: `${ctx.state.baseUrl}/images/icons/statuses/generic.png`,
+      })),
+    }),
+  },
+  {
+    method: 'GET',
     template: '/rest/api/{v}/project',
     flavours: [...BOTH],
     handle: (ctx) => ({
