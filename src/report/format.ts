@@ -77,6 +77,13 @@ export function fmtDateTime(iso: string | null | undefined, timeZone: string): s
   });
 }
 
+/** "2026-11-23": the calendar date of an instant in a time zone. */
+export function dateIn(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(iso),
+  );
+}
+
 /** The calendar date (y, m, d) of an instant in a time zone. */
 function localDate(iso: string, timeZone: string): { y: number; m: number; d: number } {
   const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });

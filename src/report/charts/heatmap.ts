@@ -39,7 +39,8 @@ export function coverageHeatmap(input: HeatmapInput): SafeSvg {
   const labelW = 172;
   const weeks = Math.max(1, input.weekLabels.length);
   const cell = Math.min(30, (width - labelW - 8) / weeks);
-  const rowH = 24;
+  // Few teams get taller rows, so the chart keeps a presence next to the trend chart.
+  const rowH = Math.round(Math.max(24, Math.min(34, 170 / Math.max(1, input.rows.length))));
   const top = 46;
   const height = top + input.rows.length * rowH + 8;
   const parts: string[] = [];

@@ -4,7 +4,7 @@ import { type CoverageState, coverageHeatmap } from '../charts/heatmap.js';
 import type { SafeSvg } from '../charts/svg.js';
 import { timelineChart } from '../charts/timeline.js';
 import { sparkBars, trendChart } from '../charts/trend.js';
-import { fmtShortDate, pct, pctRange } from '../format.js';
+import { dateIn, fmtShortDate, pct, pctRange } from '../format.js';
 import { cleanText } from '../text.js';
 
 /**
@@ -25,6 +25,21 @@ type WeekPoint = TeamVerdict['trend'][number];
 export function weekLabel(weekStart: string): string {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(weekStart);
   return fmtShortDate(dateOnly ? `${weekStart}T12:00:00Z` : weekStart, dateOnly ? 'UTC' : 'UTC');
+}
+
+/**
+ * The result with each team's trend cut to the weeks starting inside the window: the first week usually began
+ * before the window did, and its stub of a bar would read as a collapse of activity.
+ */
+export function withWholeWeeks(result: AnalysisResult): AnalysisResult {
+  const first = dateIn(result.window.since, result.timezone);
+  return {
+    ...result,
+    teams: result.teams.map((t) => {
+      const kept = t.trend.filter((w) => w.weekStart.slice(0, 10) >= first);
+      return kept.length > 0 && kept.length < t.trend.length ? { ...t, trend: kept } : t;
+    }),
+  };
 }
 
 /** All teams' weeks summed, oldest first. */

@@ -4,7 +4,7 @@ import type { SafeSvg } from '../charts/svg.js';
 import { clampPct, delta, fmtDate, fmtDateTime, isoWeek, pct, pctRange, plural } from '../format.js';
 import { issueHref, safeBaseUrl } from '../links.js';
 import { cleanText } from '../text.js';
-import { orgTrendChart, teamSparkline } from './charts.js';
+import { orgTrendChart, teamSparkline, withWholeWeeks } from './charts.js';
 import { httpUrlSchema, linkSchema, toneSchema } from './common.js';
 import {
   COVERAGE_LABEL,
@@ -105,9 +105,10 @@ export interface EmailViewOptions {
 }
 
 export function buildEmailView(
-  result: AnalysisResult,
+  analysis: AnalysisResult,
   options: EmailViewOptions = {},
 ): { view: EmailView; charts: EmailChart[] } {
+  const result = withWholeWeeks(analysis);
   const tz = result.timezone;
   const h = result.headline;
   const prev = result.previous?.headline;

@@ -10,6 +10,7 @@ import {
   teamSparkline,
   teamTimelineChart,
   teamTrendChart,
+  withWholeWeeks,
 } from './charts.js';
 import { chartSchema, evidenceItem, evidenceItemSchema, fmtScore, toneSchema } from './common.js';
 import {
@@ -368,7 +369,8 @@ function scopeLabel(result: AnalysisResult, scopeName?: string): string {
   return `Project ${name}`;
 }
 
-export function buildReportView(result: AnalysisResult, options: ReportViewOptions = {}): ReportView {
+export function buildReportView(analysis: AnalysisResult, options: ReportViewOptions = {}): ReportView {
+  const result = withWholeWeeks(analysis);
   const tz = result.timezone;
   const jiraBase = safeBaseUrl(options.jiraBaseUrl === undefined ? result.jiraBaseUrl : options.jiraBaseUrl);
   const anchors = new Map(result.teams.map((t, i) => [t.team, `team-${i}`]));
