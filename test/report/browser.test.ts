@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderEmail, renderHtmlReport } from '../../src/report/index.js';
 import { hostileAnalysisWithJira, orgAnalysis } from './fixtures/analysis.js';
-import { HAS_CHROMIUM, horizontalOverflow, launch, open, screenshot } from './helpers/browser.js';
+import { HAS_CHROMIUM, horizontalOverflow, launch, open, screenshot, visibleText } from './helpers/browser.js';
 
 /** What a mail client does with CID images: the test stands in by inlining them as data: URIs. */
 function withInlinedImages(email: ReturnType<typeof renderEmail>): string {
@@ -26,11 +26,11 @@ describe.skipIf(!HAS_CHROMIUM)('in a real browser (headless Chromium)', () => {
       const { page, requests, dialogs } = await open(browser, renderHtmlReport(orgAnalysis()), width);
       try {
         await expect.poll(() => page.getByTestId('verdict').isVisible()).toBe(true);
-        expect(await page.getByTestId('verdict').innerText()).toContain('2 of 5 teams lack a role');
+        expect(await visibleText(page.getByTestId('verdict'))).toContain('2 of 5 teams lack a role');
         const table = page.getByTestId('verdict-table');
         expect(await table.isVisible()).toBe(true);
-        expect(await table.innerText()).toContain('Search');
-        expect(await table.innerText()).toMatch(/Manager-type work missing/i);
+        expect(await visibleText(table)).toContain('Search');
+        expect(await visibleText(table)).toMatch(/Manager-type work missing/i);
 
         const charts = page.locator('[data-testid="chart"] svg');
         const count = await charts.count();
@@ -70,7 +70,7 @@ describe.skipIf(!HAS_CHROMIUM)('in a real browser (headless Chromium)', () => {
       expect(await page.evaluate('document.scripts.length')).toBe(0);
       expect(dialogs).toEqual([]);
       expect(requests).toEqual([]);
-      expect(await page.getByTestId('verdict-table').innerText()).toContain('<script>alert("x")</script>');
+      expect(await visibleText(page.getByTestId('verdict-table'))).toContain('<script>alert("x")</script>');
     } finally {
       await page.close();
     }
@@ -81,7 +81,7 @@ describe.skipIf(!HAS_CHROMIUM)('in a real browser (headless Chromium)', () => {
       const email = renderEmail(orgAnalysis(), { reportUrl: 'https://rolecall.example.com/reports/r-1' });
       const { page, requests, dialogs } = await open(browser, withInlinedImages(email), width);
       try {
-        const text = await page.locator('body').innerText();
+        const text = await visibleText(page.locator('body'));
         expect(text).toContain('Needs attention');
         expect(text).toContain('Teams with both roles');
         expect(await page.locator('table.data').isVisible()).toBe(true);
