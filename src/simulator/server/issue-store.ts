@@ -101,7 +101,7 @@ export class IssueStore {
     }
     let candidates: IssueRecord[] = this.records;
     const seed = predicates.find((p) => p.candidates);
-    if (seed?.candidates) candidates = seed.candidates;
+    if (seed?.candidates) candidates = seed.candidates();
     const filters = predicates.filter((p) => p !== seed || !seed.exact).map((p) => p.test);
     const result = candidates.filter((r) => filters.every((test) => test(r)));
     const keyed = result.map((r) => ({ r, k: this.sortKey(r, orderBy) }));
@@ -141,7 +141,13 @@ export class IssueStore {
     clause: JqlClause,
     clockMs: number,
     timeZone: string,
-  ): { test: (r: IssueRecord) => boolean; signature: unknown; candidates?: IssueRecord[]; exact?: boolean } {
+  ): {
+    test: (r: IssueRecord) => boolean;
+    signature: unknown;
+    /** Computed only on a cache miss. */
+    candidates?: () => IssueRecord[];
+    exact?: boolean;
+  } {
     if (clause.op === 'in') {
       switch (clause.field) {
         case 'project': {
@@ -152,8 +158,10 @@ export class IssueStore {
             return project.key;
           });
           const set = new Set(keys);
-          const candidates = [...set].flatMap((k) => this.byProject.get(k) ?? []);
-          if (set.size > 1) candidates.sort((a, b) => a.idNumber - b.idNumber);
+          const candidates = () => {
+            const list = [...set].flatMap((k) => this.byProject.get(k) ?? []);
+            return set.size > 1 ? list.sort((a, b) => a.idNumber - b.idNumber) : list;
+          };
           return {
             test: (r) => set.has(r.projectKey),
             signature: ['project', [...set].sort()],
@@ -171,7 +179,7 @@ export class IssueStore {
           return {
             test: (r) => set.has(r),
             signature: ['key', records.map((r) => r.issue.id).sort()],
-            candidates: [...set],
+            candidates: () => [...set],
             exact: true,
           };
         }
@@ -182,7 +190,7 @@ export class IssueStore {
           return {
             test: (r) => set.has(r),
             signature: ['id', [...set].map((r) => r.issue.id).sort()],
-            candidates: [...set],
+            candidates: () => [...set],
             exact: true,
           };
         }
@@ -194,7 +202,12 @@ export class IssueStore {
           });
           const candidates = parents.flatMap((k) => this.byParent.get(k) ?? []);
           const set = new Set(candidates);
-          return { test: (r) => set.has(r), signature: ['parent', parents.sort()], candidates: [...set], exact: true };
+          return {
+            test: (r) => set.has(r),
+            signature: ['parent', parents.sort()],
+            candidates: () => [...set],
+            exact: true,
+          };
         }
         case 'issuetype': {
           const types = clause.values.map((v) => {
