@@ -5,7 +5,9 @@ import type { HandlerMap } from './context.js';
 import { PermanentJobError, RateLimitedError } from './errors.js';
 import { executeJob } from './execute.js';
 import type { FlowNode } from './flow.js';
+import { createHandlers } from './handlers.js';
 import type { StageOutcome } from './payloads.js';
+import type { HandlerDeps } from './ports.js';
 
 export interface InProcessOptions {
   log?: Logger;
@@ -109,6 +111,33 @@ export function inProcessLauncher(handlers: () => HandlerMap, opts: InProcessOpt
       done.add(flow.id);
       await runFlowInProcess(flow, handlers(), opts);
       return { rootJobId: flow.id, added: true };
+    },
+  };
+}
+
+/**
+ * The CLI's way to run a configured report now, without Redis: the trigger handler computes the period and
+ * its launcher runs the whole flow here, with the same handlers the workers use.
+ */
+export function inProcessReportRunner(deps: Omit<HandlerDeps, 'launcher'>, opts: InProcessOptions = {}) {
+  let handlers: HandlerMap | undefined;
+  const launcher = inProcessLauncher(() => {
+    if (!handlers) throw new Error('unreachable: handlers not built');
+    return handlers;
+  }, opts);
+  const built = createHandlers({ ...deps, launcher });
+  handlers = built;
+  return {
+    handlers: built,
+    runReport(report: string, period?: string): Promise<StageOutcome> {
+      const trigger: FlowNode<'report.trigger'> = {
+        id: `trigger-${report}`,
+        job: 'report.trigger',
+        data: { report, ...(period ? { period } : {}) },
+        onFailure: 'fail-parent',
+        children: [],
+      };
+      return runFlowInProcess(trigger, built, opts);
     },
   };
 }

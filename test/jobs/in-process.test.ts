@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { HandlerMap } from '../../src/jobs/context.js';
 import { buildRunFlow, reportRunSpec } from '../../src/jobs/flow.js';
 import { createHandlers } from '../../src/jobs/handlers.js';
-import { FlowFailedError, inProcessLauncher, runFlowInProcess } from '../../src/jobs/in-process.js';
+import {
+  FlowFailedError,
+  inProcessLauncher,
+  inProcessReportRunner,
+  runFlowInProcess,
+} from '../../src/jobs/in-process.js';
 import { fakeStages, testConfig } from './fakes.js';
 
 const period = { key: '2026-11-30T0900', at: new Date('2026-11-30T08:00:00Z') };
@@ -79,6 +84,18 @@ describe('in-process runner', () => {
     expect(first).toMatchObject({ stage: 'trigger', report: 'weekly', added: true });
     expect(second).toMatchObject({ added: false, period: (first as { period: string }).period });
     expect(fakes.emailed.size).toBe(2);
+  });
+
+  it('runs a configured report now through the in-process report runner', async () => {
+    const fakes = fakeStages();
+    const runner = inProcessReportRunner({ config: testConfig(), site: 'acme', stages: fakes.stages });
+    const outcome = await runner.runReport('weekly', '2026-11-30T0900');
+    expect(outcome).toMatchObject({
+      stage: 'trigger',
+      period: '2026-11-30T0900',
+      rootJobId: 'report-weekly-2026-11-30T0900',
+    });
+    expect(fakes.calls.map((c) => c.stage)).toEqual(['sync', 'sync', 'analyze', 'render', 'deliver']);
   });
 
   it('fails a trigger for an unknown report without retrying', async () => {

@@ -144,7 +144,7 @@ describe.skipIf(!postgresUrl)('production workers on the simulator (SLOW: separa
     expect(syncs).toHaveLength(browsableProjects().length);
     expect(new Set(syncs.map((j) => j.processedBy)).size).toBeGreaterThanOrEqual(2);
     expect(smtp.mails).toHaveLength(2);
-  });
+  }, 180_000);
 
   it('a worker SIGKILLed in the middle of a sync: the job is recovered, the facts equal an uninterrupted sync, one email each', async () => {
     sim = await startSimulator({
@@ -152,7 +152,7 @@ describe.skipIf(!postgresUrl)('production workers on the simulator (SLOW: separa
       rateLimit: { requestsPerSecond: 50 },
       latency: { fixedMs: 20 },
     });
-    const config = writeConfig(15);
+    const config = writeConfig(40);
     const first = spawnProduction();
     await first.ready;
     const flow = buildRunFlow(reportRunSpec(config.reports[0]!, config, site(), PERIOD));
@@ -210,5 +210,5 @@ describe.skipIf(!postgresUrl)('production workers on the simulator (SLOW: separa
     }
     await new Promise((r) => setTimeout(r, 1000));
     expect(smtp.mails.map((m) => m.to[0]).sort()).toEqual(['cto@example.com', 'lead@example.com']);
-  });
+  }, 180_000);
 });

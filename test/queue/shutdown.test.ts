@@ -110,5 +110,5 @@ describe.skipIf(!postgresUrl)('worker shutdown (SLOW: a separate process, real R
     await next.ready;
     await waitFor('the run to complete', async () => (await rootState(flow.id)) === 'completed', 60_000);
     expect(smtp.mails).toHaveLength(2);
-  });
+  }, 120_000);
 });
