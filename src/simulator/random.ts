@@ -11,10 +11,6 @@ export class Random {
     return new Random(hashString(`${seed}:${label}`));
   }
 
-  fork(label: string): Random {
-    return new Random(hashString(`${this.state}:${label}`));
-  }
-
   /** Uniform in [0, 1). */
   next(): number {
     this.state = (this.state + 0x6d2b79f5) >>> 0;

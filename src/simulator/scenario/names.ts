@@ -124,17 +124,6 @@ export const LAST_NAMES = [
   'Ozturk',
 ] as const;
 
-/** Product areas teams are named after, with their project keys. */
-export const TEAM_NAMES: ReadonlyArray<{ name: string; key: string; product: string }> = [
-  { name: 'Payments', key: 'PAY', product: 'payment processing' },
-  { name: 'Checkout', key: 'CHK', product: 'checkout flow' },
-  { name: 'Mobile', key: 'MOB', product: 'mobile app' },
-  { name: 'Search', key: 'SRCH', product: 'product search' },
-  { name: 'Platform', key: 'PLAT', product: 'platform services' },
-  { name: 'Growth', key: 'GRO', product: 'onboarding and growth' },
-  { name: 'Identity', key: 'IDN', product: 'login and accounts' },
-];
-
 const ACTORS = ['shopper', 'merchant', 'admin', 'support agent', 'new user', 'returning customer', 'finance analyst'];
 const GOALS = [
   'save a payment method',
