@@ -241,13 +241,18 @@ export class JiraSite {
     };
   }
 
-  /** Cloud `/issue/bulkfetch`: up to 100 issues by id with the given fields. */
-  async bulkIssues(ids: string[], fields: string[], signal?: AbortSignal): Promise<JiraSearchIssue[]> {
+  /** Cloud `/issue/bulkfetch`: up to 100 issues by id with the given fields (and `expand`, e.g. changelog). */
+  async bulkIssues(
+    ids: string[],
+    fields: string[],
+    expand: string[] = [],
+    signal?: AbortSignal,
+  ): Promise<JiraSearchIssue[]> {
     const r = await this.http.request({
       method: 'POST',
       url: `${this.api}/issue/bulkfetch`,
       endpoint: 'issue/bulkfetch',
-      data: { issueIdsOrKeys: ids, fields },
+      data: { issueIdsOrKeys: ids, fields, ...(expand.length > 0 ? { expand } : {}) },
       schema: bulkIssuesSchema,
       signal,
     });

@@ -1,7 +1,8 @@
 import type { JiraComment, JiraHistory, JiraSearchIssue, JiraWorklog } from '../jira/schemas.js';
 import type { JiraSite } from '../jira/site.js';
 import type { IssueBundle } from './normalise/issue.js';
-import { TaskPool } from './pool.js';
+import { jiraTimeMs } from './normalise/time.js';
+import { SerialWriter, TaskPool } from './pool.js';
 
 /** System fields sync reads from search (custom ones are added per site). */
 export const SEARCH_FIELDS = [
@@ -22,12 +23,15 @@ export const SEARCH_FIELDS = [
 ] as const;
 
 /**
- * How changelogs are completed on Cloud:
- * - `expand`: search pages carry `expand=changelog`; only issues whose embedded changelog is truncated go to
- *   `/changelog/bulkfetch`. Fewest requests when most issues have short histories (the usual long tail).
- * - `bulk`: search pages carry no changelog; every changed issue goes to `/changelog/bulkfetch`.
+ * How issues and their changelogs are pulled from Cloud (DC always walks `/search` with `expand=changelog`):
+ * - `expand`: a search walk with fields and `expand=changelog` (newest 40 histories embedded); only truncated
+ *   issues go to `/changelog/bulkfetch`. Sees `updated` before spending anything else: the incremental choice.
+ * - `hydrate`: an ids-only walk (5000 per page), then `/issue/bulkfetch` (100 per call, newest 100 histories
+ *   embedded) in the pool, and `/changelog/bulkfetch` for what is still truncated. Fewer requests on long
+ *   changelogs and no sequential chain of heavy pages: the full-sync choice.
+ * - `bulk`: a search walk with fields only; every issue's histories from `/changelog/bulkfetch`.
  */
-export type ChangelogStrategy = 'expand' | 'bulk';
+export type ChangelogStrategy = 'expand' | 'hydrate' | 'bulk';
 
 export interface CollectProgress {
   pages: number;
@@ -59,6 +63,8 @@ export interface CollectOptions {
   onBundles: (bundles: IssueBundle[]) => Promise<void>;
   onProgress?: (p: CollectProgress) => void;
   signal?: AbortSignal;
+  /** Bundles batches that may wait for the store before producers slow down (bounds memory). */
+  maxQueuedWrites?: number;
 }
 
 export interface CollectResult extends CollectProgress {
@@ -66,6 +72,45 @@ export interface CollectResult extends CollectProgress {
   startedAt?: Date;
   /** Latest `updated` among the issues seen (epoch ms). */
   maxUpdatedMs?: number;
+}
+
+/** Histories per `/changelog/bulkfetch` page (Jira's cap). */
+const BULK_PAGE_HISTORIES = 1000;
+/** Issues per `/issue/bulkfetch` call. */
+export const HYDRATE_BATCH = 100;
+/** Ids per ids-only search page. */
+export const ID_PAGE = 5000;
+
+/**
+ * A batch is sent once it holds about `target` histories and its last page would be nearly full: pages are
+ * billed whole, so a batch of 2950 histories costs 3 requests where 3050 would cost 4.
+ */
+export function batchFull(weight: number, target: number): boolean {
+  if (weight < target) return false;
+  const lastPage = weight % BULK_PAGE_HISTORIES;
+  return lastPage === 0 || lastPage >= BULK_PAGE_HISTORIES * 0.9 || weight >= target + 2 * BULK_PAGE_HISTORIES;
+}
+
+/** Splits issues into up to `parts` groups of similar changelog weight, keeping each group contiguous. */
+function splitByWeight(items: Pending[], parts: number): Pending[][] {
+  if (parts <= 1 || items.length <= 1) return [items];
+  const weight = (p: Pending) => p.issue.changelog?.total ?? 1;
+  const total = items.reduce((s, p) => s + weight(p), 0);
+  const target = total / parts;
+  const out: Pending[][] = [];
+  let current: Pending[] = [];
+  let acc = 0;
+  for (const p of items) {
+    current.push(p);
+    acc += weight(p);
+    if (acc >= target && out.length < parts - 1) {
+      out.push(current);
+      current = [];
+      acc = 0;
+    }
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 /** Issues each DC page re-reads from the previous one (tolerates that many deletions during one page). */
@@ -110,18 +155,19 @@ export function needsWorklogs(issue: JiraSearchIssue): boolean {
 }
 
 /**
- * Walks the search sequentially (tokens allow nothing else) and, while it continues, completes changelogs,
- * comments and worklogs in a bounded pool, so requests flow at the site's rate limit instead of waiting on
- * each other. Bundles are emitted as soon as an issue is complete; memory is bounded by the pool's backlog.
+ * Pulls the issues a JQL selects with everything normalisation needs, as a pipeline: the sequential part (a
+ * token walk) never waits for the rest, which runs in a bounded pool (hydration, changelog batches, comments,
+ * worklogs), and writes queue behind the network. Requests therefore flow at the site's rate limit, and memory
+ * is bounded by the pool's backlog and the write queue.
  */
 export async function collectIssues(opts: CollectOptions): Promise<CollectResult> {
   const { site } = opts;
   const cloud = site.flavour === 'cloud';
   const strategy: ChangelogStrategy = cloud ? (opts.strategy ?? 'expand') : 'expand';
   const batchSize = Math.min(1000, opts.changelogBatch ?? 1000);
-  const batchHistories = opts.changelogBatchHistories ?? 5000;
+  const batchHistories = opts.changelogBatchHistories ?? 3000;
   const pool = new TaskPool(Math.max(1, site.concurrency), opts.signal);
-  const progress: CollectProgress = {
+  const result: CollectResult = {
     pages: 0,
     issuesSeen: 0,
     issuesChanged: 0,
@@ -129,16 +175,24 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
     changelogBatches: 0,
     changelogBatchesDone: 0,
   };
-  const report = () => opts.onProgress?.({ ...progress });
-  let emitting: Promise<void> = Promise.resolve();
+  const report = () =>
+    opts.onProgress?.({
+      pages: result.pages,
+      issuesSeen: result.issuesSeen,
+      issuesChanged: result.issuesChanged,
+      issuesDone: result.issuesDone,
+      changelogBatches: result.changelogBatches,
+      changelogBatchesDone: result.changelogBatchesDone,
+    });
+  // Writes run one at a time behind the network: producers only wait when too many are queued.
+  const writes = new SerialWriter(opts.maxQueuedWrites ?? 8);
   const emit = (bundles: IssueBundle[]): Promise<void> => {
-    if (bundles.length === 0) return emitting;
-    emitting = emitting.then(async () => {
+    if (bundles.length === 0) return Promise.resolve();
+    return writes.enqueue(async () => {
       await opts.onBundles(bundles);
-      progress.issuesDone += bundles.length;
+      result.issuesDone += bundles.length;
       report();
     });
-    return emitting;
   };
 
   const completeExtras = async (p: Pending, signal: AbortSignal): Promise<IssueBundle> => {
@@ -173,7 +227,7 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
   };
 
   const changelogJob = (batch: Pending[]) => {
-    progress.changelogBatches += 1;
+    result.changelogBatches += 1;
     pool.submit(async (signal) => {
       if (cloud) {
         const byId = new Map(batch.map((p) => [p.issue.id, [] as JiraHistory[]]));
@@ -187,50 +241,29 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
       } else {
         for (const p of batch) p.histories = embeddedHistories(await site.issueWithChangelog(p.issue.id, signal));
       }
-      progress.changelogBatchesDone += 1;
+      result.changelogBatchesDone += 1;
       await finish(batch);
     });
   };
 
   let batch: Pending[] = [];
   let batchWeight = 0;
-  const flush = () => {
+  const flush = (parts = 1) => {
     if (batch.length === 0) return;
-    changelogJob(batch);
+    for (const part of splitByWeight(batch, parts)) changelogJob(part);
     batch = [];
     batchWeight = 0;
   };
 
-  const result: CollectResult = progress;
-  let nextPageToken: string | undefined;
-  let startAt: number | undefined;
-  // DC pages by offset: an issue deleted behind us would shift the next page and hide an issue, so each page
-  // re-reads the tail of the previous one and duplicates are dropped.
-  let previousIds = new Set<string>();
-  const expand = strategy === 'expand' ? ['changelog'] : [];
-  for (;;) {
-    pool.throwIfFailed();
-    const page = await site.searchPage({
-      jql: opts.jql,
-      fields: opts.fields,
-      expand,
-      maxResults: opts.pageSize ?? (cloud ? 100 : 1000),
-      project: opts.project,
-      signal: pool.signal,
-      ...(nextPageToken ? { nextPageToken } : {}),
-      ...(startAt !== undefined ? { startAt } : {}),
-    });
-    if (progress.pages === 0 && page.serverTime) result.startedAt = page.serverTime;
-    progress.pages += 1;
-    const fresh = page.issues.filter((i) => !previousIds.has(i.id));
-    previousIds = new Set(page.issues.map((i) => i.id));
-    progress.issuesSeen += fresh.length;
-    for (const i of fresh) {
-      const u = i.fields?.updated ? Date.parse(i.fields.updated.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : Number.NaN;
-      if (Number.isFinite(u) && (result.maxUpdatedMs === undefined || u > result.maxUpdatedMs)) result.maxUpdatedMs = u;
+  /** Common to every strategy: skip unchanged issues, finish complete ones, batch truncated changelogs. */
+  const take = async (issues: JiraSearchIssue[], embedsChangelog: boolean) => {
+    result.issuesSeen += issues.length;
+    for (const i of issues) {
+      const u = jiraTimeMs(i.fields?.updated);
+      if (u !== undefined && (result.maxUpdatedMs === undefined || u > result.maxUpdatedMs)) result.maxUpdatedMs = u;
     }
-    const changed = await opts.selectChanged(fresh);
-    progress.issuesChanged += changed.length;
+    const changed = await opts.selectChanged(issues);
+    result.issuesChanged += changed.length;
     const ready: Pending[] = [];
     for (const issue of changed) {
       const p: Pending = {
@@ -239,27 +272,95 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
         needComments: needsComments(issue),
         needWorklogs: needsWorklogs(issue),
       };
-      if (strategy === 'expand' && changelogComplete(issue)) {
+      if (embedsChangelog && changelogComplete(issue)) {
         ready.push(p);
         continue;
       }
       batch.push(p);
       batchWeight += issue.changelog?.total ?? 1;
-      if (!cloud || batch.length >= batchSize || batchWeight >= batchHistories) flush();
+      if (!cloud || batch.length >= batchSize || batchFull(batchWeight, batchHistories)) flush();
     }
     await finish(ready);
+    writes.throwIfFailed();
     report();
-    if (page.isLast) break;
+  };
+
+  if (strategy === 'hydrate') {
+    const fields = opts.fields;
+    const hydrations: Promise<void>[] = [];
+    let ordered: Promise<void> = Promise.resolve();
+    await walk(site, { ...opts, fields: ['id'], pageSize: ID_PAGE, signal: pool.signal }, result, async (ids) => {
+      for (let i = 0; i < ids.length; i += HYDRATE_BATCH) {
+        const slice = ids.slice(i, i + HYDRATE_BATCH).map((x) => x.id);
+        hydrations.push(
+          pool.run(async (signal) => {
+            const issues = await site.bulkIssues(slice, fields, ['changelog'], signal);
+            // `take` touches the shared batching state: keep its calls in order.
+            ordered = ordered.then(() => take(issues, true));
+            await ordered;
+          }),
+        );
+        await pool.whenBelow(site.concurrency * 2);
+      }
+    });
+    await Promise.all(hydrations);
+  } else {
+    await walk(
+      site,
+      { ...opts, signal: pool.signal, ...(strategy === 'expand' ? { expand: ['changelog'] } : {}) },
+      result,
+      async (issues) => {
+        await take(issues, strategy === 'expand');
+        // Backpressure: never let the walk run more than a couple of batches ahead of the pool.
+        await pool.whenBelow(site.concurrency * 2);
+      },
+    );
+  }
+  // The last batch is the tail everyone waits for: spread it over the pool as parallel token chains.
+  flush(Math.max(1, Math.min(site.concurrency, Math.floor(batchWeight / BULK_PAGE_HISTORIES))));
+  await pool.drain();
+  await writes.flush();
+  return result;
+}
+
+/**
+ * The sequential part: one search walk, page by page (`nextPageToken` on Cloud, `startAt` on DC), handing
+ * each page's new issues to `onPage` before asking for the next.
+ */
+async function walk(
+  site: JiraSite,
+  opts: Pick<CollectOptions, 'jql' | 'fields' | 'pageSize' | 'project'> & { expand?: string[]; signal: AbortSignal },
+  result: CollectResult,
+  onPage: (issues: JiraSearchIssue[]) => Promise<void>,
+): Promise<void> {
+  const cloud = site.flavour === 'cloud';
+  let nextPageToken: string | undefined;
+  let startAt: number | undefined;
+  // DC pages by offset: an issue deleted behind us would shift the next page and hide an issue, so each page
+  // re-reads the tail of the previous one and duplicates are dropped.
+  let previousIds = new Set<string>();
+  for (;;) {
+    opts.signal.throwIfAborted();
+    const page = await site.searchPage({
+      jql: opts.jql,
+      fields: opts.fields,
+      ...(opts.expand ? { expand: opts.expand } : {}),
+      maxResults: opts.pageSize ?? (cloud ? 100 : 1000),
+      project: opts.project,
+      signal: opts.signal,
+      ...(nextPageToken ? { nextPageToken } : {}),
+      ...(startAt !== undefined ? { startAt } : {}),
+    });
+    if (result.pages === 0 && page.serverTime) result.startedAt = page.serverTime;
+    result.pages += 1;
+    const fresh = page.issues.filter((i) => !previousIds.has(i.id));
+    previousIds = new Set(page.issues.map((i) => i.id));
+    await onPage(fresh);
+    if (page.isLast) return;
     nextPageToken = page.nextPageToken;
     startAt =
       page.nextStartAt === undefined
         ? undefined
         : Math.max((startAt ?? 0) + 1, page.nextStartAt - (fresh.length > 0 ? DC_PAGE_OVERLAP : 0));
-    // Backpressure: never let the walk run more than a couple of batches ahead of the pool.
-    await pool.whenBelow(site.concurrency * 2);
   }
-  flush();
-  await pool.drain();
-  await emitting;
-  return result;
 }

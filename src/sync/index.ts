@@ -23,7 +23,7 @@ import type { NormaliseContext } from './normalise/context.js';
 import { type IssueBundle, normaliseIssue } from './normalise/issue.js';
 import { inferSprintFacts } from './normalise/sprint-inference.js';
 import { jiraTimeMs, jqlDateTime } from './normalise/time.js';
-import { reconcileDeletions } from './reconcile.js';
+import { censusIssueIds, markMissingDeleted } from './reconcile.js';
 
 export type { JiraSite } from '../jira/site.js';
 
@@ -281,7 +281,9 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
       }
     };
 
+    const seen = new Set<string>();
     const selectChanged = async (issues: JiraSearchIssue[]) => {
+      for (const i of issues) seen.add(i.id);
       if (full) return issues;
       const stored = await storedIssueUpdates(
         tx,
@@ -295,13 +297,18 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
       });
     };
 
+    // The census is independent of the walk: run it alongside instead of after.
+    const census = reconcileDue ? censusIssueIds(site, project, signal) : undefined;
+    census?.catch(() => {});
     progress('issues');
     const walk = await collectIssues({
       site,
       project,
       jql,
       fields,
-      ...(opts.strategy ? { strategy: opts.strategy } : {}),
+      // A full pull hydrates by ids (fewest requests, no heavy sequential chain); an incremental one walks
+      // with `updated` in hand so unchanged issues cost nothing.
+      strategy: opts.strategy ?? (full ? 'hydrate' : 'expand'),
       selectChanged,
       onBundles: writeBundles,
       onProgress: (p) => {
@@ -351,14 +358,15 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
     );
 
     let deleted = { issues: 0, facts: 0 };
-    if (reconcileDue) {
+    if (census) {
       progress('reconcile');
-      deleted = await reconcileDeletions({
+      deleted = await markMissingDeleted({
         db: tx,
-        site,
+        siteId: site.id,
         project,
+        census: await census,
+        seen,
         at: new Date(now()).toISOString(),
-        ...(signal ? { signal } : {}),
       });
     }
 

@@ -35,6 +35,35 @@ export class TaskPool {
     this.pump();
   }
 
+  /**
+   * Like `submit`, and the returned promise settles with the task: its failure fails the pool, and a pool
+   * failure rejects tasks still waiting. Never left unhandled (callers may await it later, or not at all).
+   */
+  run(task: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const signal = this.controller.signal;
+    const done = new Promise<void>((resolve, reject) => {
+      if (signal.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.submit(async (s) => {
+        try {
+          await task(s);
+          resolve();
+        } catch (err) {
+          reject(err);
+          throw err;
+        } finally {
+          signal.removeEventListener('abort', onAbort);
+        }
+      });
+    });
+    done.catch(() => {});
+    return done;
+  }
+
   private pump(): void {
     while (this.running < this.size && this.queue.length > 0 && !this.failure) {
       const next = this.queue.shift()!;
@@ -81,24 +110,43 @@ export class TaskPool {
   }
 }
 
-/** Runs async writes one after another, in submission order, on one connection. */
+/**
+ * Runs async writes one after another, in submission order (one connection, one transaction). `enqueue`
+ * resolves once the write is queued, waiting only while `maxQueued` writes are already pending, so producers
+ * keep fetching while the store catches up; the first failure is rethrown by every later call.
+ */
 export class SerialWriter {
   private tail: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | undefined;
+  private queued = 0;
+  private waiters: Array<() => void> = [];
 
-  write(fn: () => Promise<void>): Promise<void> {
-    const next = this.tail.then(() => {
-      if (this.failure) throw this.failure.error;
-      return fn();
-    });
-    this.tail = next.catch((error: unknown) => {
-      this.failure ??= { error };
-    });
-    return next;
+  constructor(private readonly maxQueued = Number.POSITIVE_INFINITY) {}
+
+  async enqueue(fn: () => Promise<void>): Promise<void> {
+    while (this.queued >= this.maxQueued && !this.failure) {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    this.throwIfFailed();
+    this.queued += 1;
+    this.tail = this.tail
+      .then(() => (this.failure ? undefined : fn()))
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => {
+        this.queued -= 1;
+        this.waiters.shift()?.();
+        if (this.failure) for (const w of this.waiters.splice(0)) w();
+      });
+  }
+
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
   }
 
   async flush(): Promise<void> {
     await this.tail;
-    if (this.failure) throw this.failure.error;
+    this.throwIfFailed();
   }
 }

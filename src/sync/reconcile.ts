@@ -29,17 +29,20 @@ export async function censusIssueIds(site: JiraSite, project: string, signal?: A
 
 /**
  * Deletions never show up behind an `updated >=` cursor: compare the stored live issues with a census and
- * mark the missing ones (and their facts) deleted.
+ * mark the missing ones (and their facts) deleted. Issues this run saw itself count as present (the census
+ * may have been taken before they were created).
  */
-export async function reconcileDeletions(opts: {
+export async function markMissingDeleted(opts: {
   db: Db;
-  site: JiraSite;
+  siteId: string;
   project: string;
+  census: ReadonlySet<string>;
+  seen?: ReadonlySet<string>;
   at: string;
-  signal?: AbortSignal;
 }): Promise<{ issues: number; facts: number }> {
-  const visible = await censusIssueIds(opts.site, opts.project, opts.signal);
-  const gone = (await liveIssueIds(opts.db, opts.site.id, opts.project)).filter((id) => !visible.has(id));
-  const facts = await markIssuesDeleted(opts.db, opts.site.id, gone, opts.at);
+  const gone = (await liveIssueIds(opts.db, opts.siteId, opts.project)).filter(
+    (id) => !opts.census.has(id) && !opts.seen?.has(id),
+  );
+  const facts = await markIssuesDeleted(opts.db, opts.siteId, gone, opts.at);
   return { issues: gone.length, facts };
 }

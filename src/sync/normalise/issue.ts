@@ -50,11 +50,9 @@ const KIND_OF_ROLE: Record<ChangeRole, ActivityKind> = {
 
 /** Oldest first by (created, numeric id), the only order Jira's changelog endpoints agree on. */
 export function sortHistories(histories: JiraHistory[]): JiraHistory[] {
-  return [...histories].sort((a, b) => {
-    const ta = jiraTimeMs(a.created) ?? 0;
-    const tb = jiraTimeMs(b.created) ?? 0;
-    return ta - tb || Number(a.id) - Number(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  });
+  const keyed = histories.map((h) => ({ h, t: jiraTimeMs(h.created) ?? 0, n: Number(h.id) }));
+  keyed.sort((a, b) => a.t - b.t || a.n - b.n || (a.h.id < b.h.id ? -1 : a.h.id > b.h.id ? 1 : 0));
+  return keyed.map((k) => k.h);
 }
 
 /** Dedupe by history id (the last copy wins): search, bulkfetch and retries may deliver the same history twice. */
