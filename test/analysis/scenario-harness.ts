@@ -61,3 +61,55 @@ export function roleAgrees(run: ScenarioRun, accountId: string): boolean {
   if (!profile) return truth.role === 'inactive';
   return profile.role === truth.role;
 }
+
+/** People whose label disagrees with the ground truth, and the share who agree. */
+export function roleAccuracy(run: ScenarioRun): { share: number; wrong: string[] } {
+  const wrong = run.groundTruth.people.filter((p) => !roleAgrees(run, p.accountId));
+  return {
+    share: 1 - wrong.length / run.groundTruth.people.length,
+    wrong: wrong.map((p) => {
+      const got = run.result.people.find((x) => x.accountId === p.accountId);
+      return `${p.displayName}: ${p.role} labelled ${got ? `${got.role} (${got.confidence})` : 'absent'}`;
+    }),
+  };
+}
+
+/** Differences between the teams' coverage verdicts and the ground truth (empty when all are right). */
+export function coverageProblems(run: ScenarioRun): string[] {
+  const problems: string[] = [];
+  for (const t of run.groundTruth.teams) {
+    const v = run.result.teams.find((x) => x.team === t.team);
+    if (!v) {
+      problems.push(`${t.team}: no verdict`);
+      continue;
+    }
+    const owners = [...t.owners, ...t.hybrids].sort();
+    const managers = [...t.managers, ...t.hybrids].sort();
+    const gotOwners = v.owner.holders.map((h) => h.accountId).sort();
+    const gotManagers = v.manager.holders.map((h) => h.accountId).sort();
+    if (v.owner.covered !== !t.missing.includes('owner')) problems.push(`${t.team}: owner covered ${v.owner.covered}`);
+    if (v.manager.covered !== !t.missing.includes('manager'))
+      problems.push(`${t.team}: manager covered ${v.manager.covered}`);
+    if (JSON.stringify(gotOwners) !== JSON.stringify(owners)) problems.push(`${t.team}: owner holders ${gotOwners}`);
+    if (JSON.stringify(gotManagers) !== JSON.stringify(managers))
+      problems.push(`${t.team}: manager holders ${gotManagers}`);
+    if (JSON.stringify(v.hybrids.map((h) => h.accountId).sort()) !== JSON.stringify([...t.hybrids].sort()))
+      problems.push(`${t.team}: hybrids ${v.hybrids.map((h) => h.accountId)}`);
+  }
+  return problems;
+}
+
+/** Apps, automation and anonymised accounts that appear as people or role holders (empty when none do). */
+export function machineHolders(run: ScenarioRun): string[] {
+  const machines = new Set(
+    run.groundTruth.people.filter((p) => p.role === 'app' || p.role === 'anonymised').map((p) => p.accountId),
+  );
+  const out: string[] = [];
+  for (const t of run.result.teams) {
+    for (const h of [...t.owner.holders, ...t.manager.holders, ...t.hybrids])
+      if (machines.has(h.accountId)) out.push(`${t.team}: ${h.displayName}`);
+  }
+  for (const p of run.result.people)
+    if (machines.has(p.accountId) && p.countsAsPerson) out.push(`person ${p.displayName}`);
+  return out;
+}

@@ -1,71 +1,58 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScenarioName } from '../../src/simulator/index.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { unresolvedEvidence } from './helpers.js';
-import { roleAgrees, type ScenarioRun, syncAndAnalyse } from './scenario-harness.js';
+import {
+  coverageProblems,
+  machineHolders,
+  roleAccuracy,
+  type ScenarioRun,
+  syncAndAnalyse,
+} from './scenario-harness.js';
 
-// Scenario ground truth (DESIGN §4, issue 4 "Done when"): balanced, its localized twin, solo-hybrid, no-manager.
-describe('simulator scenarios: coverage and hybrids', () => {
+// Ground truth of the simulator's scenarios (issue 4, "Done when"): balanced, its localized twin, solo-hybrid,
+// no-manager. The other scenarios are in scenarios-gaps.test.ts, so the two files run in parallel.
+// Issue budgets are trimmed (the role patterns do not depend on volume) to keep the suite fast.
+const SCENARIOS: [ScenarioName, number | undefined][] = [
+  ['balanced', 400],
+  ['localized', 400],
+  ['solo-hybrid', undefined],
+  ['no-manager', 400],
+];
+const NAMES = SCENARIOS.map(([n]) => n);
+
+describe('simulator scenarios: coverage, hybrids, localization', () => {
   let db: Db;
   const runs = new Map<string, ScenarioRun>();
 
   beforeAll(async () => {
     db = await openStore({ memory: true });
-    for (const name of ['balanced', 'localized', 'solo-hybrid', 'no-manager'] as const) {
-      runs.set(name, await syncAndAnalyse(db, name));
-    }
+    for (const [name, issues] of SCENARIOS) runs.set(name, await syncAndAnalyse(db, name, issues));
   }, 240_000);
   afterAll(async () => db?.close());
 
   const run = (name: string) => runs.get(name)!;
 
-  it.each(['balanced', 'localized', 'solo-hybrid', 'no-manager'])('%s: ≥95% of people get the right role', (name) => {
-    const r = run(name);
-    const wrong = r.groundTruth.people.filter((p) => !roleAgrees(r, p.accountId));
-    const right = r.groundTruth.people.length - wrong.length;
-    expect(
-      right / r.groundTruth.people.length,
-      JSON.stringify(wrong.map((p) => [p.displayName, p.role])),
-    ).toBeGreaterThanOrEqual(0.95);
+  it.each(NAMES)('%s: at least 95% of people get the right role', (name) => {
+    const { share, wrong } = roleAccuracy(run(name));
+    expect(share, wrong.join('; ')).toBeGreaterThanOrEqual(0.95);
   });
 
-  it.each(['balanced', 'localized', 'solo-hybrid', 'no-manager'])(
-    '%s: every team coverage verdict is right',
-    (name) => {
-      const r = run(name);
-      for (const t of r.groundTruth.teams) {
-        const v = r.result.teams.find((x) => x.team === t.team)!;
-        expect(v.owner.covered, `${t.team} owner`).toBe(!t.missing.includes('owner'));
-        expect(v.manager.covered, `${t.team} manager`).toBe(!t.missing.includes('manager'));
-        expect(v.owner.holders.map((h) => h.accountId).sort(), `${t.team} owners`).toEqual(
-          [...t.owners, ...t.hybrids].sort(),
-        );
-        expect(v.manager.holders.map((h) => h.accountId).sort(), `${t.team} managers`).toEqual(
-          [...t.managers, ...t.hybrids].sort(),
-        );
-      }
-    },
-  );
+  it.each(NAMES)('%s: every team coverage verdict is right', (name) => {
+    expect(coverageProblems(run(name))).toEqual([]);
+  });
 
-  it.each(['balanced', 'localized', 'solo-hybrid', 'no-manager'])('%s: automation never holds a role', (name) => {
-    const r = run(name);
-    const machines = new Set(
-      r.groundTruth.people.filter((p) => p.role === 'app' || p.role === 'anonymised').map((p) => p.accountId),
-    );
-    for (const t of r.result.teams) {
-      for (const h of [...t.owner.holders, ...t.manager.holders]) expect(machines.has(h.accountId)).toBe(false);
-      for (const h of t.hybrids) expect(machines.has(h.accountId)).toBe(false);
-    }
-    for (const p of r.result.people.filter((x) => machines.has(x.accountId))) expect(p.countsAsPerson).toBe(false);
+  it.each(NAMES)('%s: automation and anonymised accounts never hold a role', (name) => {
+    expect(machineHolders(run(name))).toEqual([]);
   });
 
   it('solo-hybrid: one person doing both jobs is flagged', () => {
     const r = run('solo-hybrid');
     const truth = r.groundTruth.teams.find((t) => t.hybrids.length > 0)!;
-    const v = r.result.teams.find((t) => t.team === truth.team)!;
-    expect(v.hybrids.map((h) => h.accountId)).toEqual(truth.hybrids);
     const f = r.result.findings.find((x) => x.team === truth.team && x.code === 'hybrid-solo');
     expect(f?.severity).toBe('warning');
+    expect(f?.title).toMatch(/carries both roles/);
     expect(r.result.headline.hybridPeople).toBe(1);
   });
 
@@ -74,19 +61,19 @@ describe('simulator scenarios: coverage and hybrids', () => {
     const truth = r.groundTruth.teams.find((t) => t.missing.includes('manager'))!;
     const critical = r.result.findings.filter((f) => f.severity === 'critical');
     expect(critical.map((f) => [f.team, f.code])).toEqual([[truth.team, 'manager-missing']]);
-    expect(critical[0]!.title).toMatch(/manager/);
+    expect(critical[0]!.title).toMatch(/manager-type work/);
     expect(r.result.headline.teamsMissingManager).toBe(1);
   });
 
-  it('balanced: no critical findings and no hybrids', () => {
+  it('balanced: no critical findings, no hybrids, every team fully covered', () => {
     const r = run('balanced');
     expect(r.result.findings.filter((f) => f.severity === 'critical')).toEqual([]);
-    expect(r.result.teams.every((t) => t.hybrids.length === 0)).toBe(true);
+    expect(r.result.headline.hybridPeople).toBe(0);
     expect(r.result.headline.teamsFullyCovered).toBe(r.groundTruth.teams.length);
   });
 
-  it('localized: same verdicts as its English twin', () => {
-    const strip = (r: ScenarioRun) => ({
+  it('localized: the same verdicts as its English twin', () => {
+    const verdicts = (r: ScenarioRun) => ({
       people: r.result.people.map((p) => [p.accountId, p.role, p.countsAsPerson]),
       teams: r.result.teams.map((t) => ({
         team: t.team,
@@ -97,7 +84,7 @@ describe('simulator scenarios: coverage and hybrids', () => {
       })),
       findings: r.result.findings.map((f) => [f.team, f.code, f.severity]).sort(),
     });
-    expect(strip(run('localized'))).toEqual(strip(run('balanced')));
+    expect(verdicts(run('localized'))).toEqual(verdicts(run('balanced')));
   });
 
   it('every evidence item resolves to a real fact in the store', async () => {
