@@ -1,16 +1,113 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { CliError } from '../errors.js';
-import { action } from '../run.js';
+import { analyze, UnknownScopeError } from '../../analysis/index.js';
+import type { AnalysisResult } from '../../analysis/schema.js';
+import { parseDuration } from '../../config/duration.js';
+import { renderHtmlReport, renderMarkdown, summaryLines } from '../../report/index.js';
+import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
+import { UsageError } from '../errors.js';
+import { action, printJson, say } from '../run.js';
 
-// Placeholder until this command is implemented; it fails loudly rather than pretending to work.
+const FORMATS = ['json', 'md', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface AnalyzeCliOptions {
+  project?: string;
+  team?: string;
+  site?: string;
+  window?: string;
+  asOf?: string;
+  format: string;
+  out?: string;
+  save: boolean;
+}
+
+function windowDays(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text);
+  if (ms === undefined || ms <= 0)
+    throw new UsageError(`--window must be a duration like 90d, 12w or 48h, got '${text}'`);
+  return ms / 86_400_000;
+}
+
+function asOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) throw new UsageError(`--as-of must be a date or ISO instant, got '${text}'`);
+  return new Date(ms).toISOString();
+}
+
+function format(text: string): Format {
+  if (!(FORMATS as readonly string[]).includes(text)) {
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got '${text}'`);
+  }
+  return text as Format;
+}
+
+function render(result: AnalysisResult, as: Format): string {
+  if (as === 'md') return renderMarkdown(result);
+  if (as === 'html') return renderHtmlReport(result);
+  return `${JSON.stringify(result, null, 2)}\n`;
+}
+
 export function registerAnalyze(program: Command): void {
   program
     .command('analyze')
-    .description('(analyze: not implemented yet)')
-    .allowUnknownOption()
+    .description('analyse role coverage and balance from the synced activity (in-process, no Redis needed)')
+    .option('-p, --project <KEY>', 'a project: analyses the team(s) it belongs to (or the project alone)')
+    .option('-t, --team <NAME>', 'a team from rolecall.yaml')
+    .option('--site <SITE>', 'the Jira site, when the store holds more than one')
+    .option('-w, --window <DURATION>', 'analysis window, e.g. 90d or 12w (default: analysis.window)')
+    .option('--as-of <ISO>', 'end of the window (default: now)')
+    .option('-f, --format <FORMAT>', `output format: ${FORMATS.join(' | ')}`, 'json')
+    .option('-o, --out <FILE>', 'write the output to FILE instead of stdout')
+    .option('--no-save', 'do not store the result as a snapshot for later comparison')
+    .addHelpText(
+      'after',
+      '\nWithout --project or --team every configured team is analysed (or one team per synced project).\n' +
+        'The JSON output follows docs/analysis-result.schema.json (schemaVersion 1.0).',
+    )
     .action(
-      action(async () => {
-        throw new CliError('rolecall analyze is not implemented yet', 1);
+      action(async (opts: AnalyzeCliOptions) => {
+        const globals = program.opts<GlobalOptions>();
+        const as = format(opts.format);
+        if (globals.json && as !== 'json' && !opts.out) {
+          throw new UsageError(`--json prints the analysis as JSON; write --format ${as} to a file with --out`);
+        }
+        const loaded = cliConfig(globals);
+        const days = windowDays(opts.window);
+        const until = asOf(opts.asOf);
+        const db = await cliStore(loaded);
+        let result: AnalysisResult;
+        try {
+          result = await analyze({
+            db,
+            config: loaded.config,
+            ...(opts.site ? { site: opts.site } : {}),
+            ...(opts.project ? { project: opts.project.toUpperCase() } : {}),
+            ...(opts.team ? { team: opts.team } : {}),
+            ...(days !== undefined ? { windowDays: days } : {}),
+            ...(until ? { asOf: until } : {}),
+            jiraBaseUrl: loaded.env.JIRA_BASE_URL ?? loaded.config.jira.baseUrl ?? null,
+            save: opts.save,
+          });
+        } catch (err) {
+          if (err instanceof UnknownScopeError) throw new UsageError(err.message, err.hint);
+          throw err;
+        } finally {
+          await db.close();
+        }
+        const output = render(result, as);
+        if (opts.out) {
+          const path = resolve(opts.out);
+          writeFileSync(path, output);
+          if (globals.json) printJson({ analysisId: result.id, format: as, out: path });
+          say(`wrote ${path}`);
+        } else {
+          process.stdout.write(output);
+        }
+        if (!globals.quiet) for (const line of summaryLines(result)) say(line);
       }),
     );
 }

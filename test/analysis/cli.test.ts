@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analysisResultSchema } from '../../src/analysis/schema.js';
+import { upsertActivities } from '../../src/store/activities.js';
+import { openStore } from '../../src/store/open.js';
+import { runCli } from '../helpers/cli.js';
+import { teamActivity } from './fixtures/team-activity.js';
+
+const asOf = '2026-11-23T12:00:00.000Z';
+
+describe('rolecall analyze', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rolecall-analyze-cli-'));
+  const env = {
+    ROLECALL_DATA_DIR: join(dir, 'data'),
+    ROLECALL_CONFIG: join(dir, 'rolecall.yaml'),
+    JIRA_BASE_URL: 'https://acme.atlassian.net',
+  };
+
+  beforeAll(async () => {
+    writeFileSync(env.ROLECALL_CONFIG, 'teams:\n  - name: Payments\n    projects: [PAY, PAYD]\n');
+    const db = await openStore({ dataDir: env.ROLECALL_DATA_DIR });
+    await upsertActivities(
+      db,
+      teamActivity({
+        project: 'PAY',
+        discovery: 'PAYD',
+        asOf,
+        weeks: 13,
+        people: [
+          { actor: { id: 'po', name: 'Olivia Owner' }, persona: 'owner' },
+          { actor: { id: 'e1', name: 'Eng One' }, persona: 'engineer' },
+        ],
+      }),
+    );
+    await db.close();
+  });
+
+  it('prints the analysis as JSON and a summary on stderr', async () => {
+    const run = await runCli(['analyze', '--project', 'pay', '--as-of', asOf, '--window', '12w', '--json'], { env });
+    expect(run.code, run.stderr).toBe(0);
+    const result = analysisResultSchema.parse(JSON.parse(run.stdout));
+    expect(result.scope).toMatchObject({ kind: 'project', name: 'PAY' });
+    expect(result.window.days).toBe(84);
+    expect(result.jiraBaseUrl).toBe('https://acme.atlassian.net');
+    expect(result.findings.map((f) => f.code)).toContain('manager-missing');
+    expect(run.stderr).toMatch(/0\/1 teams have both roles covered/);
+  });
+
+  it('writes Markdown to a file and reports where with --json', async () => {
+    const out = join(dir, 'report.md');
+    const run = await runCli(
+      ['analyze', '--team', 'Payments', '--as-of', asOf, '--format', 'md', '--out', out, '--json'],
+      {
+        env,
+      },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ format: 'md', out });
+    expect(readFileSync(out, 'utf8')).toMatch(/Payments/);
+  });
+
+  it('exits 2 with a hint for a project it knows nothing about', async () => {
+    const run = await runCli(['analyze', '--project', 'NOPE', '--as-of', asOf], { env });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/no activity for project NOPE/);
+    expect(run.stderr).toMatch(/hint: run rolecall sync --project NOPE first/);
+  });
+});
