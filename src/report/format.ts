@@ -102,12 +102,6 @@ export function isoWeek(iso: string, timeZone: string): { year: number; week: nu
   return { year: date.getUTCFullYear(), week };
 }
 
-/** "2026-W48": the delivery period key of a report run. */
-export function isoWeekKey(iso: string, timeZone: string): string {
-  const { year, week } = isoWeek(iso, timeZone);
-  return `${year}-W${String(week).padStart(2, '0')}`;
-}
-
 /** Whole days between two instants (b − a), never negative. */
 export function daysBetween(a: string, b: string): number {
   return Math.max(0, Math.floor((Date.parse(b) - Date.parse(a)) / 86_400_000));

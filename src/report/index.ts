@@ -9,7 +9,6 @@ export { guardFormula, renderCsv } from './csv.js';
 export type { EmailAttachment, EmailOptions, RenderedEmail } from './email.js';
 export { renderEmail } from './email.js';
 export { EmailCheckError, emailProblems, MAX_EMAIL_HTML_BYTES } from './email-checks.js';
-export { isoWeekKey } from './format.js';
 export type { HtmlReportOptions } from './html-report.js';
 export { renderHtmlReport } from './html-report.js';
 export { reportHref } from './links.js';

@@ -60,6 +60,10 @@ describe('rolecall report', () => {
         '    formats: [html, email, md, csv, json]',
         '  - name: monthly',
         '    recipients: []',
+        '  - name: scheduled',
+        '    schedule: { cron: "0 8 * * 1", timezone: Europe/Berlin }',
+        '    recipients: [cto@example.com]',
+        '    formats: [html]',
         'email:',
         '  from: "rolecall <rolecall@example.com>"',
         '  reportBaseUrl: https://rolecall.example.com',
@@ -80,7 +84,7 @@ describe('rolecall report', () => {
     const run = await rolecall(['report', '--report', 'nope'], baseEnv);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown report "nope"');
-    expect(run.stderr).toContain('configured reports: weekly, monthly');
+    expect(run.stderr).toContain('configured reports: weekly, monthly, scheduled');
   });
 
   it('refuses --send without SMTP_URL with exit 2 and a hint', async () => {
@@ -98,7 +102,7 @@ describe('rolecall report', () => {
     });
     expect(run.code, run.stderr).toBe(0);
     const json = JSON.parse(run.stdout);
-    expect(json.report.id).toMatch(/^rep-weekly-\d{4}-W\d{2}$/);
+    expect(json.report.id).toMatch(/^rep-weekly-\d{4}-\d{2}-\d{2}$/);
     expect(json.dryRun).toBe(true);
     for (const f of [
       'report.html',
@@ -126,6 +130,19 @@ describe('rolecall report', () => {
     expect(JSON.parse(first.stdout).delivery.sent).toHaveLength(2);
     expect(JSON.parse(second.stdout).delivery.skipped).toHaveLength(2);
     expect(sink.messages.map((m) => m.rcptTo[0]).sort()).toEqual(['cto@example.com', 'vp@example.com']);
+  });
+
+  it("names a scheduled report's period after the schedule's latest firing, like the scheduler", async () => {
+    const out = join(dir, 'scheduled');
+    const run = await rolecall(
+      ['--json', 'report', '--report', 'scheduled', '--as-of', '2026-11-25T12:00:00Z', '--out', out],
+      baseEnv,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.report).toMatchObject({ id: 'rep-scheduled-2026-11-23T0800', period: '2026-11-23T0800' });
+    expect(existsSync(join(out, 'report.html'))).toBe(true);
+    expect(existsSync(join(out, 'email.eml'))).toBe(false);
   });
 
   it('refuses --send for a report without recipients', async () => {

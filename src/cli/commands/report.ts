@@ -5,14 +5,8 @@ import type { AnalysisResult } from '../../analysis/schema.js';
 import { durationDays } from '../../config/duration.js';
 import type { ReportConfig, RolecallConfig } from '../../config/schema.js';
 import { type DeliveryResult, deliverReport, type EmailMessage, writeEml } from '../../delivery/index.js';
-import {
-  isoWeekKey,
-  narrowResult,
-  type ReportFormat,
-  renderReport,
-  reportHref,
-  summaryLines,
-} from '../../report/index.js';
+import { reportPeriod } from '../../jobs/period.js';
+import { narrowResult, type ReportFormat, renderReport, reportHref, summaryLines } from '../../report/index.js';
 import { writeReportFiles } from '../../report/output.js';
 import type { Db } from '../../store/db.js';
 import { reportIdFor, saveRenderedReport } from '../../store/reports.js';
@@ -45,7 +39,7 @@ async function analyseFor(
   db: Db,
   config: RolecallConfig,
   report: ReportConfig,
-  opts: { jiraBaseUrl: string | null; asOf?: string },
+  opts: { jiraBaseUrl: string | null; asOf: string },
 ): Promise<AnalysisResult> {
   const base = {
     db,
@@ -53,7 +47,7 @@ async function analyseFor(
     windowDays: durationDays(report.window),
     jiraBaseUrl: opts.jiraBaseUrl,
     save: true,
-    ...(opts.asOf ? { asOf: opts.asOf } : {}),
+    asOf: opts.asOf,
   };
   const teams = report.teams ?? [];
   const projects = report.projects ?? [];
@@ -89,11 +83,12 @@ export function registerReport(program: Command): void {
     .option('--send', "email it to the report's recipients (needs SMTP_URL)")
     .option('--dry-run', 'with --send: write the email as an .eml file instead of sending it')
     .option('-o, --out <dir>', 'folder for the rendered files (default ./rolecall-reports/<name>/<period>)')
-    .option('--as-of <instant>', 'end of the analysis window (default now)')
+    .option('--as-of <instant>', "run as if at this instant (default now): picks the schedule's firing before it")
     .addHelpText(
       'after',
       '\nThe report analyses what is already in the store (run `rolecall sync` first for fresh data).\n' +
-        'Each email is sent at most once per report, period (ISO week) and recipient, however often this runs.',
+        "The period is the schedule's latest firing (or the day, without a schedule); the analysis is as of it.\n" +
+        'Each email is sent at most once per report, period and recipient, however often this runs.',
     )
     .action(
       action(async (options: ReportOptions) => {
@@ -117,8 +112,14 @@ export function registerReport(program: Command): void {
         const db = await cliStore(loaded);
         try {
           const jiraBaseUrl = env.JIRA_BASE_URL ?? config.jira.baseUrl ?? null;
-          const result = await analyseFor(db, config, report, { jiraBaseUrl, ...(asOf ? { asOf } : {}) });
-          const period = isoWeekKey(result.asOf, report.schedule?.timezone ?? result.timezone);
+          // The same period key as the scheduler's runs (the schedule's latest firing, else the day), so a manual
+          // run and a scheduled one share the delivery log and never both send.
+          const { key: period, at } = reportPeriod(
+            report,
+            asOf ? new Date(asOf) : new Date(),
+            config.analysis.timezone,
+          );
+          const result = await analyseFor(db, config, report, { jiraBaseUrl, asOf: at.toISOString() });
           const id = reportIdFor({ name: report.name, period });
           const reportUrl = reportHref(config.email.reportBaseUrl, id);
           const formats = new Set<ReportFormat>(report.formats);
