@@ -9,7 +9,10 @@ import { testStages } from './test-stages.js';
 
 export const TEST_SITE = '127.0.0.1-fake';
 
-/** A worker runtime in this process on the test stages (short locks so stalls show quickly). */
+/**
+ * A worker runtime in this process on the test stages. Default lock times: the embedded store runs on this
+ * event loop, and a busy CI box could otherwise make a healthy job look stalled.
+ */
 export function startTestWorker(opts: {
   prefix: string;
   db: Db;
@@ -28,7 +31,6 @@ export function startTestWorker(opts: {
     log: silentLogger,
     runs: new RunStore(opts.db),
     ...(opts.queues ? { queues: opts.queues } : {}),
-    stall: { lockDuration: 4000, stalledInterval: 2000 },
     stages: ({ gate }) => {
       const base = testStages({
         db: opts.db,
