@@ -114,9 +114,12 @@ describe('on-demand analysis end to end (simulator, real stages, BullMQ)', () =>
     expect(smtp.mails.map((m) => m.to)).toEqual([['cpo@example.com']]);
     const [facts] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities');
     expect(facts?.n).toBeGreaterThan(100);
-    const metrics = (await app.inject({ url: '/metrics', headers: auth })).body;
+    // Counters are recorded by the worker's completion events, just after the run's state changes.
+    const metrics = await waitFor('the email counter', async () => {
+      const body = (await app.inject({ url: '/metrics', headers: auth })).body;
+      return /rolecall_emails_sent_total 1/.test(body) ? body : undefined;
+    });
     expect(metrics).toMatch(/rolecall_jira_requests_total\{site="[^"]+"\} [1-9]/);
-    expect(metrics).toMatch(/rolecall_emails_sent_total 1/);
     expect(sim.stats().violations).toBe(0);
   });
 });
