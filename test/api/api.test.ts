@@ -177,7 +177,14 @@ describe('HTTP API', () => {
     });
 
     it('exposes jobs by state, durations, Jira requests, 429s and emails sent on /metrics', async () => {
-      const text = (await app.inject({ url: '/metrics', headers: auth })).body;
+      // Counters are recorded by workers' completion events, just after the jobs change state.
+      const text = await waitFor('the fleet counters', async () => {
+        const body = (await app.inject({ url: '/metrics', headers: auth })).body;
+        return /rolecall_jobs_failed_total\{queue="jira-ingest"\} 1/.test(body) &&
+          /rolecall_emails_sent_total [1-9]/.test(body)
+          ? body
+          : undefined;
+      });
       expect(text).toMatch(/rolecall_jobs\{queue="jira-ingest",state="completed"\} [1-9]/);
       expect(text).toMatch(/rolecall_job_duration_seconds_count\{queue="analyze"\} [1-9]/);
       expect(text).toMatch(/rolecall_job_duration_seconds_bucket\{queue="analyze",le="\+Inf"\} [1-9]/);
