@@ -1,7 +1,8 @@
 /**
  * Measures analysis time on synthetic facts in an in-memory PGlite store:
  *   npx tsx test/analysis/measure-analysis.ts 100000 1000000
- * Prints load and analysis times per size (analysis timed three times; the first includes warm-up).
+ * Prints load and analysis times per size (analysis timed three times; the first includes warm-up), wall clock and
+ * this process's CPU time — PGlite runs in-process, so CPU time is the figure that does not depend on machine load.
  */
 import { analyze } from '../../src/analysis/index.js';
 import { syntheticFacts, syntheticTeams } from '../../src/analysis/synthetic.js';
@@ -25,16 +26,21 @@ for (const size of sizes.length > 0 ? sizes : [100_000]) {
   const loadMs = performance.now() - t;
   await db.exec('ANALYZE activities');
   const runs: number[] = [];
+  const cpu: number[] = [];
   let summary = '';
   for (let i = 0; i < 3; i++) {
     t = performance.now();
+    const c0 = process.cpuUsage();
     const r = await analyze({ db, config, asOf: '2026-11-23T12:00:00.000Z' });
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
     runs.push(performance.now() - t);
     summary = `${r.teams.length} teams, ${r.people.length} people, ${r.findings.length} findings`;
   }
   const rss = Math.round(process.memoryUsage().rss / 1e6);
   console.log(
-    `${size} facts: load ${(loadMs / 1000).toFixed(1)} s; analyze ${runs.map((m) => `${Math.round(m)} ms`).join(', ')} (${summary}); rss ${rss} MB`,
+    `${size} facts: load ${(loadMs / 1000).toFixed(1)} s; analyze ${runs.map((m) => `${Math.round(m)} ms`).join(', ')} ` +
+      `(CPU ${cpu.map((m) => `${Math.round(m)} ms`).join(', ')}; ${summary}); rss ${rss} MB`,
   );
   await db.close();
 }
