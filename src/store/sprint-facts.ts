@@ -59,6 +59,18 @@ export async function readSprintChanges(
   });
 }
 
+/** Sprint ids the given issues' sprint changes mention (deleted facts included: used right after deletion). */
+export async function sprintIdsOfIssues(db: Db, site: string, issueIds: readonly string[]): Promise<number[]> {
+  if (issueIds.length === 0) return [];
+  const rows = await db.query<{ id: string }>(
+    `SELECT DISTINCT e.v AS id FROM activities,
+       jsonb_array_elements_text((detail->'from') || (detail->'to')) AS e(v)
+     WHERE site = $1 AND issue_id = ANY($2::text[]) AND kind = 'issue.sprint_changed'`,
+    [site, issueIds],
+  );
+  return rows.map((r) => Number(r.id)).filter((n) => Number.isInteger(n));
+}
+
 /** Replaces the inferred facts of the given sprints (they are derived, so they are rewritten, not patched). */
 export async function replaceInferredSprintFacts(
   db: Db,

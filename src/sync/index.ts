@@ -13,7 +13,7 @@ import { upsertActivities } from '../store/activities.js';
 import type { Db } from '../store/db.js';
 import { storedIssueUpdates, upsertIssues } from '../store/issues.js';
 import { upsertPeople } from '../store/people.js';
-import { readSprintChanges, replaceInferredSprintFacts } from '../store/sprint-facts.js';
+import { readSprintChanges, replaceInferredSprintFacts, sprintIdsOfIssues } from '../store/sprint-facts.js';
 import { upsertSprints } from '../store/sprints.js';
 import { readCursor, writeCursor } from '../store/sync-cursors.js';
 import { type ChangelogStrategy, type CollectProgress, collectIssues, SEARCH_FIELDS } from './collect.js';
@@ -319,6 +319,21 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
     });
     collected = { ...walk };
 
+    let deleted: { issues: number; facts: number; issueIds: string[] } = { issues: 0, facts: 0, issueIds: [] };
+    if (census) {
+      progress('reconcile');
+      deleted = await markMissingDeleted({
+        db: tx,
+        siteId: site.id,
+        project,
+        census: await census,
+        seen,
+        at: new Date(now()).toISOString(),
+      });
+      // Inferred sprint facts those issues supported must be recomputed without them.
+      for (const id of await sprintIdsOfIssues(tx, site.id, deleted.issueIds)) touchedSprints.add(id);
+    }
+
     progress('inference');
     const sprintIds = full ? discovered.project.sprints.map((s) => s.id) : [...touchedSprints];
     const relevant = discovered.project.sprints.filter((s) => sprintIds.includes(s.id));
@@ -329,11 +344,12 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
         project,
         relevant.map((s) => s.id),
       );
-      const inferred = inferSprintFacts(relevant, changes, {
-        site: site.id,
-        project,
-        projectType: discovered.project.projectType,
-      });
+      const inferred = inferSprintFacts(
+        relevant,
+        changes,
+        { site: site.id, project, projectType: discovered.project.projectType },
+        discovered.project.sprints,
+      );
       await replaceInferredSprintFacts(
         tx,
         site.id,
@@ -356,19 +372,6 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
         completeDate: s.completeMs !== undefined ? new Date(s.completeMs).toISOString() : null,
       })),
     );
-
-    let deleted = { issues: 0, facts: 0 };
-    if (census) {
-      progress('reconcile');
-      deleted = await markMissingDeleted({
-        db: tx,
-        siteId: site.id,
-        project,
-        census: await census,
-        seen,
-        at: new Date(now()).toISOString(),
-      });
-    }
 
     // Next time, start from the earlier of "when this walk began" and "the newest change it saw": never
     // later than anything we could have missed, whichever clock (ours, Jira's) runs ahead.

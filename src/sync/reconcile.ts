@@ -39,10 +39,10 @@ export async function markMissingDeleted(opts: {
   census: ReadonlySet<string>;
   seen?: ReadonlySet<string>;
   at: string;
-}): Promise<{ issues: number; facts: number }> {
+}): Promise<{ issues: number; facts: number; issueIds: string[] }> {
   const gone = (await liveIssueIds(opts.db, opts.siteId, opts.project)).filter(
     (id) => !opts.census.has(id) && !opts.seen?.has(id),
   );
   const facts = await markIssuesDeleted(opts.db, opts.siteId, gone, opts.at);
-  return { issues: gone.length, facts };
+  return { issues: gone.length, facts, issueIds: gone };
 }

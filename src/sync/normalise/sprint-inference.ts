@@ -139,9 +139,18 @@ export function inferSprintPlanned(
   });
 }
 
-export function inferSprintFacts(sprints: SprintInfo[], changes: SprintChange[], scope: InferenceScope): Activity[] {
+/**
+ * Inferred facts for `sprints`. `context` is every sprint of the project: deciding whether a change was a
+ * carry-over at another sprint's completion needs that sprint's dates even when only this one is recomputed.
+ */
+export function inferSprintFacts(
+  sprints: SprintInfo[],
+  changes: SprintChange[],
+  scope: InferenceScope,
+  context: SprintInfo[] = sprints,
+): Activity[] {
   const out: Activity[] = [];
-  const byId = new Map(sprints.map((s) => [s.id, s]));
+  const byId = new Map([...context, ...sprints].map((s) => [s.id, s]));
   for (const s of sprints) {
     const related = changes.filter((c) => c.from.includes(s.id) || c.to.includes(s.id));
     const completed = inferSprintCompleted(s, related, scope);
