@@ -101,9 +101,11 @@ function itemDetail(
       // Long text: the fact says that it changed, not what it says (facts stay small).
       return { field };
     case 'labels':
+      return { field, from: item.fromString ?? null, to: item.toString ?? null };
     case 'components':
     case 'priority':
-      return { field, from: item.fromString ?? null, to: item.toString ?? null };
+      // Ids, not display names: names are translated per site language.
+      return { field, from: item.from ?? null, to: item.to ?? null };
     case 'rank':
       return { field, to: item.toString ?? null };
     case 'estimate':
