@@ -43,7 +43,11 @@ export function latestRows(rows: readonly SignalRow[], keep: (r: SignalRow) => b
     .slice(0, max);
 }
 
-export function evidenceFromFact(fact: FactInfo, ruleId: string, category: Category): Evidence {
+export function evidenceFromFact(
+  fact: Pick<FactInfo, 'id' | 'issueKey' | 'at' | 'kind' | 'actorId'>,
+  ruleId: string,
+  category: Category,
+): Evidence {
   return {
     factId: fact.id,
     issueKey: fact.issueKey,

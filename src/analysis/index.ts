@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { classifyFact } from '../classify/match.js';
 import { resolveRuleSet } from '../classify/resolve.js';
-import type { RuleSet } from '../classify/rule-set.js';
 import { durationDays } from '../config/duration.js';
 import type { RolecallConfig } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import { latestSnapshotBefore, saveSnapshot } from '../store/snapshots.js';
 import { aggregateActivity, windowWeeks } from './aggregate.js';
-import { evidenceFromFact } from './evidence.js';
 import { teamFindings } from './findings.js';
 import { headlineOf } from './headline.js';
 import { loadIdentities } from './identity.js';
 import { previousOfTeam } from './previous.js';
 import { compareProfiles, idleProfile, personProfile, profileEvidenceRows } from './profiles.js';
-import { factsById, lastSyncAt, latestFactPerIssue } from './queries.js';
+import { factsById, lastSyncAt } from './queries.js';
 import { labelRole, roleThresholds } from './role.js';
 import {
   ANALYSIS_SCHEMA_VERSION,
@@ -25,7 +22,7 @@ import {
 import { type ResolvedScope, resolveScope } from './scope.js';
 import { type SignalRow, tallyByActor, withSignals } from './tally.js';
 import { planFactIds, planTeam, type TeamPlan, type TeamSpec, teamVerdict } from './team.js';
-import { loadTeamFacts, type TeamFacts } from './team-facts.js';
+import { loadTeamFacts, readinessEvidence, type TeamFacts } from './team-facts.js';
 
 export { type ResolvedScope, UnknownScopeError } from './scope.js';
 
@@ -64,23 +61,19 @@ function ruleTeams(config: RolecallConfig, scope: ResolvedScope): TeamSpec[] {
   return [...config.teams, ...scope.teams.filter((t) => !names.has(t.name))];
 }
 
-async function readinessEvidence(db: Db, ruleSet: RuleSet, site: string, plan: TeamPlan) {
-  const next = plan.input.nextSprint;
-  if (!next) return [];
-  const open = next.items.filter((i) => !(i.refined && i.estimated)).slice(0, 3);
-  const facts = await latestFactPerIssue(
-    db,
-    site,
-    open.map((i) => i.issueId),
-  );
-  return facts.map((f) => {
-    const s = classifyFact(ruleSet, f);
-    return evidenceFromFact(
-      { id: f.id, issueKey: f.issueKey, at: f.at, kind: f.kind, actorId: f.actorId, actorName: f.actorName },
-      s.ruleId,
-      s.category,
-    );
-  });
+/** Teams each account appears in: by activity in the team's rows, or as a configured member. */
+function teamsByActor(plans: readonly TeamPlan[]): (actorId: string) => string[] {
+  const out = new Map<string, Set<string>>();
+  const add = (actorId: string, team: string) => {
+    const set = out.get(actorId) ?? new Set<string>();
+    set.add(team);
+    out.set(actorId, set);
+  };
+  for (const plan of plans) {
+    for (const r of plan.input.rows) add(r.actorId, plan.input.spec.name);
+    for (const m of plan.input.spec.members ?? []) add(m, plan.input.spec.name);
+  }
+  return (actorId) => [...(out.get(actorId) ?? [])].sort();
 }
 
 /**
@@ -134,13 +127,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   );
 
   const tallies = tallyByActor(rows);
-  const teamsOf = new Map<string, Set<string>>();
-  for (const plan of plans) {
-    const teamName = plan.input.spec.name;
-    for (const r of plan.input.rows)
-      (teamsOf.get(r.actorId) ?? teamsOf.set(r.actorId, new Set()).get(r.actorId)!).add(teamName);
-    for (const m of plan.input.spec.members ?? []) (teamsOf.get(m) ?? teamsOf.set(m, new Set()).get(m)!).add(teamName);
-  }
+  const teamsOf = teamsByActor(plans);
   const profileRows = [...tallies.values()].flatMap((t) => profileEvidenceRows(t, labelRole(t, thresholds).role));
   const facts = await factsById(db, [...plans.flatMap(planFactIds), ...profileRows.map((r) => r.sampleFactId)]);
 
@@ -153,7 +140,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   );
   for (const plan of plans) {
     const { verdict, evidence } = teamVerdict(plan, facts);
-    evidence.readiness = await readinessEvidence(db, ruleSet, site, plan);
+    evidence.readiness = await readinessEvidence(db, ruleSet, site, plan.input.nextSprint);
     const teamFound = teamFindings({
       verdict,
       evidence,
@@ -169,10 +156,10 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   }
 
   const people = [...tallies.values()].map((t) =>
-    personProfile(t, identity(t.actorId), [...(teamsOf.get(t.actorId) ?? [])].sort(), thresholds, facts),
+    personProfile(t, identity(t.actorId), teamsOf(t.actorId), thresholds, facts),
   );
   for (const m of new Set(memberIds)) {
-    if (!tallies.has(m)) people.push(idleProfile(m, identity(m), [...(teamsOf.get(m) ?? [])].sort(), thresholds));
+    if (!tallies.has(m)) people.push(idleProfile(m, identity(m), teamsOf(m), thresholds));
   }
   people.sort(compareProfiles);
 
