@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateScenario, type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
+import type { Db } from '../../src/store/db.js';
+import { syncProjects } from '../../src/sync/index.js';
+import {
+  DRIVERS,
+  dropSite,
+  type FactRow,
+  liveFacts,
+  nonZero,
+  siteFor,
+  storedCounts,
+  testConfig,
+  uniqueSite,
+  visibleProjects,
+} from './helpers.js';
+
+const SEED = 21;
+const scenario = () => generateScenario({ name: 'balanced', seed: SEED, issues: 20 });
+const config = testConfig({ jira: { maxRetries: 8, concurrency: 4 } });
+
+describe.each(DRIVERS)('sync under faults (%s)', (_driver, open) => {
+  let db: Db;
+  let clean: FactRow[];
+  const sites: string[] = [];
+
+  beforeAll(async () => {
+    db = await open();
+    const sim = await startSimulator({ scenario: scenario() });
+    const siteId = uniqueSite('clean');
+    sites.push(siteId);
+    try {
+      const summary = await syncProjects({
+        db,
+        site: await siteFor(sim, siteId, config),
+        projects: visibleProjects(sim.scenario),
+        config,
+      });
+      expect(summary.ok).toBe(true);
+      clean = await liveFacts(db, siteId);
+    } finally {
+      await sim.close();
+    }
+  });
+  afterAll(async () => {
+    for (const s of sites) await dropSite(db, s);
+    await db.close();
+  });
+
+  it.each(['update', 'delete'] as const)(
+    'with 429s, 5xx, resets and an issue %sd mid-pagination: the fault-free facts, and zero requests inside a Retry-After window',
+    async (action) => {
+      const sim: RunningSimulator = await startSimulator({
+        scenario: scenario(),
+        // The site allows less than we are configured for, so Jira answers 429 and we must adapt.
+        rateLimit: { requestsPerSecond: 40, burst: 3 },
+        faults: { serverErrorRate: 0.08, resetRate: 0.04, seed: 7, mutateDuringPagination: { afterPages: 2, action } },
+      });
+      const siteId = uniqueSite(`faulty-${action}`);
+      sites.push(siteId);
+      try {
+        const site = await siteFor(sim, siteId, config, 80);
+        const projects = visibleProjects(sim.scenario);
+        const first = await syncProjects({ db, site, projects, config });
+        expect(first.projects.filter((p) => !p.ok)).toEqual([]);
+        const stats = sim.stats();
+        expect(stats.rateLimited).toBeGreaterThan(0);
+        expect(stats.serverErrors).toBeGreaterThan(0);
+        expect(stats.resets).toBeGreaterThan(0);
+        expect(stats.paginationMutations).toHaveLength(1);
+        expect(stats.violations).toBe(0);
+
+        // Apart from the issue changed under the walk, exactly the fault-free facts.
+        const mutated = stats.paginationMutations[0]!.issueKey;
+        const facts = await liveFacts(db, siteId);
+        const without = (list: FactRow[]) => list.filter((f) => f.issueKey !== mutated && !f.id.startsWith('sprint:'));
+        expect(without(facts)).toEqual(without(clean));
+
+        // And, once an incremental sync has seen the last of the change, exactly what the site now holds.
+        const second = await syncProjects({ db, site, projects, config, now: () => Date.now() + 2 * 86_400_000 });
+        expect(second.ok).toBe(true);
+        const counts = await storedCounts(db, siteId);
+        expect(counts.byKind).toEqual(nonZero(sim.scenario.groundTruth.expectedCounts.byKind));
+        expect(counts.byActor).toEqual(nonZero(sim.scenario.groundTruth.expectedCounts.byActor));
+        expect(sim.stats().violations).toBe(0);
+      } finally {
+        await sim.close();
+      }
+    },
+  );
+});
