@@ -37,9 +37,9 @@ export function weeklyTrend(rows: readonly SignalRow[], weeks: readonly string[]
 }
 
 /**
- * Since when a person has been doing both kinds of work: the start of the latest unbroken run of weeks whose
- * trailing four weeks contain both owner and manager work, moved back to the first week of that run's first
- * four-week span in which they did any product work. Null when the run never happened.
+ * Since when a person has been doing both kinds of work: find the latest unbroken run of weeks whose trailing four
+ * weeks contain both owner and manager work; within the four weeks leading into that run, the week the second kind
+ * of work first appeared. Null when there is no such run.
  */
 export function bothRolesSince(rows: readonly SignalRow[], weeks: readonly string[]): string | null {
   const index = new Map(weeks.map((w, i) => [w, i]));
@@ -52,20 +52,22 @@ export function bothRolesSince(rows: readonly SignalRow[], weeks: readonly strin
     if (r.signal.category === 'manager') manager[i]! += r.score;
   }
   const span = 4;
+  const from = (i: number) => Math.max(0, i - span + 1);
   const both = weeks.map((_, i) => {
     let o = 0;
     let m = 0;
-    for (let j = Math.max(0, i - span + 1); j <= i; j++) {
+    for (let j = from(i); j <= i; j++) {
       o += owner[j]!;
       m += manager[j]!;
     }
     return o > 0 && m > 0;
   });
-  let end = both.lastIndexOf(true);
-  if (end < 0) return null;
-  while (end > 0 && both[end - 1]) end--;
-  for (let j = Math.max(0, end - span + 1); j <= end; j++) {
-    if (owner[j]! > 0 || manager[j]! > 0) return weeks[j]!;
-  }
-  return weeks[end]!;
+  let start = both.lastIndexOf(true);
+  if (start < 0) return null;
+  while (start > 0 && both[start - 1]) start--;
+  const first = (work: number[]) => {
+    for (let j = from(start); j <= start; j++) if (work[j]! > 0) return j;
+    return start;
+  };
+  return weeks[Math.max(first(owner), first(manager))]!;
 }

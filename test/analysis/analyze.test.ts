@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze, UnknownScopeError } from '../../src/analysis/index.js';
 import { type AnalysisResult, analysisResultSchema } from '../../src/analysis/schema.js';
 import { type RolecallConfig, rolecallConfigSchema } from '../../src/config/schema.js';
+import { renderHtmlReport, renderMarkdown } from '../../src/report/index.js';
 import { upsertActivities } from '../../src/store/activities.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
@@ -247,6 +248,21 @@ describe('analyze on hand-built teams', () => {
     expect(t.manager.holders.map((h) => h.accountId)).toEqual(['pm-pay']);
     expect(r.people.find((p) => p.accountId === 'someone-new')).toMatchObject({ role: 'inactive', factCount: 0 });
     expect(r.findings.find((f) => f.code === 'owner-missing')?.severity).toBe('critical');
+  });
+
+  it('renders with the report module (Markdown and HTML)', () => {
+    expect(renderMarkdown(result)).toMatch(/Search/);
+    expect(renderHtmlReport(result)).toMatch(/<html/i);
+  });
+
+  it('buckets weeks in the configured time zone', async () => {
+    const tz = rolecallConfigSchema.parse({ ...config, analysis: { timezone: 'Pacific/Auckland' } });
+    const r = await analyze({ db, config: tz, asOf, team: 'Payments' });
+    const utc = await analyze({ db, config, asOf, team: 'Payments' });
+    const total = (x: AnalysisResult) => x.teams[0]!.trend.reduce((s, w) => s + w.owner + w.manager + w.neutral, 0);
+    expect(total(r)).toBeCloseTo(total(utc), 5);
+    for (const w of r.teams[0]!.trend) expect(new Date(`${w.weekStart}T12:00:00Z`).getUTCDay()).toBe(1);
+    expect(r.timezone).toBe('Pacific/Auckland');
   });
 
   it('rejects unknown projects and teams with a hint', async () => {
