@@ -4,7 +4,7 @@ import type { Env } from '../config/env.js';
 import type { RolecallConfig } from '../config/schema.js';
 import type { Activity } from '../domain/activity.js';
 import { jiraConnectionFromEnv } from '../jira/connection.js';
-import { isJiraError, JiraError } from '../jira/errors.js';
+import { isJiraError } from '../jira/errors.js';
 import type { RequestGate } from '../jira/request-gate.js';
 import type { JiraSearchIssue } from '../jira/schemas.js';
 import { type JiraSite, openJiraSite } from '../jira/site.js';
@@ -410,5 +410,3 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
   log.debug({ summary: result }, 'project synced');
   return result;
 }
-
-export { JiraError };
