@@ -83,8 +83,11 @@ function teamsByActor(plans: readonly TeamPlan[]): (actorId: string) => string[]
  */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   const { db, config } = opts;
-  const asOf = new Date(opts.asOf ?? Date.now()).toISOString();
+  const asOfMs = opts.asOf === undefined ? Date.now() : Date.parse(opts.asOf);
+  if (Number.isNaN(asOfMs)) throw new RangeError(`asOf is not a date or instant: ${opts.asOf}`);
+  const asOf = new Date(asOfMs).toISOString();
   const windowDays = opts.windowDays ?? durationDays(config.analysis.window);
+  if (!(windowDays > 0)) throw new RangeError(`windowDays must be positive, got ${windowDays}`);
   const since = new Date(Date.parse(asOf) - windowDays * DAY).toISOString();
   const timezone = config.analysis.timezone;
   const jiraBaseUrl = opts.jiraBaseUrl === undefined ? (config.jira.baseUrl ?? null) : opts.jiraBaseUrl;
@@ -121,7 +124,6 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
       weeks,
       since,
       until: asOf,
-      windowDays,
       ...teamFacts.get(spec.name)!,
     }),
   );

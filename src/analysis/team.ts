@@ -30,7 +30,6 @@ export interface TeamInput {
   weeks: readonly string[];
   since: string;
   until: string;
-  windowDays: number;
   footprint: RawFootprint;
   usesSprints: boolean;
   lastRoadmapChange: (FactInfo & { ruleId: string }) | null;
