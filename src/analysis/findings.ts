@@ -129,8 +129,8 @@ function hybridFindings(ctx: FindingContext): Finding[] {
         ? ` since at least ${longDate(h.since)}`
         : ` since ${longDate(h.since)}`;
     const detail =
-      `${h.displayName} does ${pct(h.ownerShare)} of ${v.team}'s product-owner work and ${pct(h.managerShare)} of its ` +
-      `product-manager work${since}.` +
+      `${h.displayName} has done ${pct(h.ownerShare)} of ${v.team}'s product-owner work and ${pct(h.managerShare)} of ` +
+      `its product-manager work in the last ${ctx.windowDays} days, both kinds${since}.` +
       (solo
         ? ` Nobody else holds either role, so both depend on one person (complexity index ${v.balance.complexityIndex.toFixed(2)}).`
         : ' Others share the roles, so this is a load to watch rather than a gap.');
@@ -164,7 +164,7 @@ function concentration(ctx: FindingContext): Finding | null {
     `${v.team}: product-owner work hangs on ${top.displayName} (${pct(v.owner.topShare)} of it, for ${engineers} engineers)`,
     `${top.displayName} does ${pct(v.owner.topShare)} of ${v.team}'s product-owner work while ${engineers} people do ` +
       `delivery work; the owner bus factor is 1.` +
-      (ready
+      (ready && ready.items > 0
         ? ` ${pct(ready.readyShare)} of the next sprint's ${plural(ready.items, 'item')} are refined and estimated.`
         : '') +
       ` Complexity index ${v.balance.complexityIndex.toFixed(2)}.`,

@@ -61,6 +61,16 @@ function ruleTeams(config: RolecallConfig, scope: ResolvedScope): TeamSpec[] {
   return [...config.teams, ...scope.teams.filter((t) => !names.has(t.name))];
 }
 
+const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
+
+/** Most severe first across all teams; within a severity, in team order. */
+function bySeverity(findings: readonly Finding[]): Finding[] {
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i)
+    .map((x) => x.f);
+}
+
 /** Teams each account appears in: by activity in the team's rows, or as a configured member. */
 function teamsByActor(plans: readonly TeamPlan[]): (actorId: string) => string[] {
   const out = new Map<string, Set<string>>();
@@ -180,7 +190,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
     previous: previousSnapshot ? { asOf: previousSnapshot.asOf, headline: previousSnapshot.result.headline } : null,
     teams: verdicts,
     people,
-    findings,
+    findings: bySeverity(findings),
     rulesVersion: ruleSet.version,
     notes: [...NOTES, ...scope.notes],
   };
