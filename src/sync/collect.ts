@@ -1,5 +1,6 @@
 import type { JiraComment, JiraHistory, JiraSearchIssue, JiraWorklog } from '../jira/schemas.js';
 import type { JiraSite } from '../jira/site.js';
+import { BULK_PAGE_HISTORIES, extractBatch, finalBatches, totalWeight, type Weighted } from './changelog-batches.js';
 import type { IssueBundle } from './normalise/issue.js';
 import { jiraTimeMs } from './normalise/time.js';
 import { SerialWriter, TaskPool } from './pool.js';
@@ -74,49 +75,15 @@ export interface CollectResult extends CollectProgress {
   maxUpdatedMs?: number;
 }
 
-/** Histories per `/changelog/bulkfetch` page (Jira's cap). */
-const BULK_PAGE_HISTORIES = 1000;
 /** Issues per `/issue/bulkfetch` call. */
 export const HYDRATE_BATCH = 100;
 /** Ids per ids-only search page. */
 export const ID_PAGE = 5000;
 
-/**
- * A batch is sent once it holds about `target` histories and its last page would be nearly full: pages are
- * billed whole, so a batch of 2950 histories costs 3 requests where 3050 would cost 4.
- */
-export function batchFull(weight: number, target: number): boolean {
-  if (weight < target) return false;
-  const lastPage = weight % BULK_PAGE_HISTORIES;
-  return lastPage === 0 || lastPage >= BULK_PAGE_HISTORIES * 0.9 || weight >= target + 2 * BULK_PAGE_HISTORIES;
-}
-
-/** Splits issues into up to `parts` groups of similar changelog weight, keeping each group contiguous. */
-function splitByWeight(items: Pending[], parts: number): Pending[][] {
-  if (parts <= 1 || items.length <= 1) return [items];
-  const weight = (p: Pending) => p.issue.changelog?.total ?? 1;
-  const total = items.reduce((s, p) => s + weight(p), 0);
-  const target = total / parts;
-  const out: Pending[][] = [];
-  let current: Pending[] = [];
-  let acc = 0;
-  for (const p of items) {
-    current.push(p);
-    acc += weight(p);
-    if (acc >= target && out.length < parts - 1) {
-      out.push(current);
-      current = [];
-      acc = 0;
-    }
-  }
-  if (current.length > 0) out.push(current);
-  return out;
-}
-
 /** Issues each DC page re-reads from the previous one (tolerates that many deletions during one page). */
 export const DC_PAGE_OVERLAP = 10;
 
-interface Pending {
+interface Pending extends Weighted {
   issue: JiraSearchIssue;
   histories: JiraHistory[];
   needComments: boolean;
@@ -246,13 +213,21 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
     });
   };
 
-  let batch: Pending[] = [];
-  let batchWeight = 0;
-  const flush = (parts = 1) => {
-    if (batch.length === 0) return;
-    for (const part of splitByWeight(batch, parts)) changelogJob(part);
-    batch = [];
-    batchWeight = 0;
+  // Truncated issues wait here until a well-packed batch can be cut from them (see changelog-batches.ts).
+  const waiting: Pending[] = [];
+  let waitingWeight = 0;
+  const queueChangelog = (p: Pending) => {
+    if (!cloud) {
+      changelogJob([p]);
+      return;
+    }
+    waiting.push(p);
+    waitingWeight += p.weight;
+    while (waitingWeight >= batchHistories + BULK_PAGE_HISTORIES || waiting.length >= batchSize) {
+      const next = extractBatch(waiting, batchHistories, BULK_PAGE_HISTORIES, batchSize);
+      waitingWeight -= totalWeight(next);
+      changelogJob(next);
+    }
   };
 
   /** Common to every strategy: skip unchanged issues, finish complete ones, batch truncated changelogs. */
@@ -268,6 +243,7 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
     for (const issue of changed) {
       const p: Pending = {
         issue,
+        weight: issue.changelog?.total ?? 1,
         histories: embeddedHistories(issue),
         needComments: needsComments(issue),
         needWorklogs: needsWorklogs(issue),
@@ -276,9 +252,7 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
         ready.push(p);
         continue;
       }
-      batch.push(p);
-      batchWeight += issue.changelog?.total ?? 1;
-      if (!cloud || batch.length >= batchSize || batchFull(batchWeight, batchHistories)) flush();
+      queueChangelog(p);
     }
     await finish(ready);
     writes.throwIfFailed();
@@ -316,8 +290,8 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
       },
     );
   }
-  // The last batch is the tail everyone waits for: spread it over the pool as parallel token chains.
-  flush(Math.max(1, Math.min(site.concurrency, Math.floor(batchWeight / BULK_PAGE_HISTORIES))));
+  // The last batches are the tail everyone waits for: spread them over the pool as parallel token chains.
+  for (const last of finalBatches(waiting, site.concurrency)) changelogJob(last);
   await pool.drain();
   await writes.flush();
   return result;
