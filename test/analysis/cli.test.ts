@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -46,19 +46,6 @@ describe('rolecall analyze', () => {
     expect(result.jiraBaseUrl).toBe('https://acme.atlassian.net');
     expect(result.findings.map((f) => f.code)).toContain('manager-missing');
     expect(run.stderr).toMatch(/0\/1 teams have both roles covered/);
-  });
-
-  it('writes Markdown to a file and reports where with --json', async () => {
-    const out = join(dir, 'report.md');
-    const run = await runCli(
-      ['analyze', '--team', 'Payments', '--as-of', asOf, '--format', 'md', '--out', out, '--json'],
-      {
-        env,
-      },
-    );
-    expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ format: 'md', out });
-    expect(readFileSync(out, 'utf8')).toMatch(/Payments/);
   });
 
   it('exits 2 with a hint for a project it knows nothing about', async () => {

@@ -15,10 +15,10 @@ import {
 // no-manager. The other scenarios are in scenarios-gaps.test.ts, so the two files run in parallel.
 // Issue budgets are trimmed (the role patterns do not depend on volume) to keep the suite fast.
 const SCENARIOS: [ScenarioName, number | undefined][] = [
-  ['balanced', 400],
-  ['localized', 400],
+  ['balanced', 350],
+  ['localized', 350],
   ['solo-hybrid', undefined],
-  ['no-manager', 400],
+  ['no-manager', 350],
 ];
 const NAMES = SCENARIOS.map(([n]) => n);
 

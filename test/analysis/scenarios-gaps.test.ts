@@ -15,9 +15,9 @@ import {
 // Issue budgets are trimmed (the role patterns do not depend on volume) to keep the suite fast.
 const SCENARIOS: [ScenarioName, number | undefined][] = [
   ['no-owner', 400],
-  ['owner-bottleneck', 600],
+  ['owner-bottleneck', 500],
   ['noisy', 400],
-  ['demo', 800],
+  ['demo', 650],
 ];
 const NAMES = SCENARIOS.map(([n]) => n);
 
