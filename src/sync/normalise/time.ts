@@ -7,9 +7,11 @@ const COMPACT_OFFSET = /([+-])(\d{2})(\d{2})$/;
 export function jiraTimeMs(value: string | number | null | undefined): number | undefined {
   if (value == null || value === '') return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  const direct = Date.parse(value);
+  if (Number.isFinite(direct)) return direct;
   if (/^\d{12,}$/.test(value)) return Number(value);
-  const text = value.replace(COMPACT_OFFSET, '$1$2:$3');
-  const ms = Date.parse(text);
+  // Engines that reject `+0300` accept `+03:00`.
+  const ms = Date.parse(value.replace(COMPACT_OFFSET, '$1$2:$3'));
   return Number.isFinite(ms) ? ms : undefined;
 }
 
