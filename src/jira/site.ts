@@ -407,7 +407,13 @@ export interface OpenSiteOptions {
 export async function openJiraSite(conn: JiraConnection, options: OpenSiteOptions = {}): Promise<JiraSite> {
   const log = options.log ?? silentLogger;
   const siteId = options.siteId ?? conn.siteId;
-  const gate = options.gate ?? new TokenBucketGate({ requestsPerSecond: conn.requestsPerSecond });
+  // A small burst lets a late request be made up for right away, so timer lateness never lowers the rate.
+  const gate =
+    options.gate ??
+    new TokenBucketGate({
+      requestsPerSecond: conn.requestsPerSecond,
+      burst: Math.min(5, Math.max(1, Math.floor(conn.requestsPerSecond / 4))),
+    });
   const adaptive = new AdaptiveRate({ ceiling: conn.requestsPerSecond });
   const httpFor = (flavour: Flavour) => {
     const cfg = clientConfig(conn.baseUrl, conn.auth, flavour);
