@@ -10,7 +10,18 @@ describe('rolecall CLI basics', () => {
   it('prints help and version', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const cmd of ['demo', 'sync', 'analyze', 'report', 'export', 'simulate', 'worker', 'scheduler', 'serve', 'config']) {
+    for (const cmd of [
+      'demo',
+      'sync',
+      'analyze',
+      'report',
+      'export',
+      'simulate',
+      'worker',
+      'scheduler',
+      'serve',
+      'config',
+    ]) {
       expect(help.stdout).toContain(cmd);
     }
     const version = await runCli(['--version']);
@@ -26,8 +37,16 @@ describe('rolecall CLI basics', () => {
   it('config check lists every problem with path and hint, exit 2, and never echoes secrets', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rolecall-cli-'));
     const file = join(dir, 'rolecall.yaml');
-    writeFileSync(file, 'jira: { flavour: cloudy }\nreports:\n  - name: weekly\n    schedule: { cron: "0 8 * * 1", timezone: Nowhere/Land }\n');
-    const env = { ...cleanEnv, JIRA_EMAIL: 'me@example.com', JIRA_API_TOKEN: 'super-secret-token', SMTP_URL: 'smtp://u:pw-leak@h' };
+    writeFileSync(
+      file,
+      'jira: { flavour: cloudy }\nreports:\n  - name: weekly\n    schedule: { cron: "0 8 * * 1", timezone: Nowhere/Land }\n',
+    );
+    const env = {
+      ...cleanEnv,
+      JIRA_EMAIL: 'me@example.com',
+      JIRA_API_TOKEN: 'super-secret-token',
+      SMTP_URL: 'smtp://u:pw-leak@h',
+    };
     const run = await runCli(['--config', file, 'config', 'check'], { env });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('jira.flavour');
