@@ -36,7 +36,7 @@ function progressReporter(json: boolean): { update: (p: SyncProgress) => void; s
       {
         stream: process.stderr,
         format:
-          '{project} [{bar}] {value}/{total} issues | changelogs {batches} | {requests} requests | {waits} rate-limit waits | ETA {eta_formatted}',
+          '{project} [{bar}] {value}/{total} issues | changelogs {batches} | {requests} requests | {waits} rate-limit waits | ETA {etaText}',
         hideCursor: true,
         clearOnComplete: false,
         etaBuffer: 50,
@@ -44,15 +44,24 @@ function progressReporter(json: boolean): { update: (p: SyncProgress) => void; s
       cliProgress.Presets.shades_classic,
     );
     let started = false;
+    let project = '';
+    let projectStart = Date.now();
     return {
       update(p) {
+        if (p.project !== project) {
+          project = p.project;
+          projectStart = Date.now();
+        }
+        const total = Math.max(1, p.issuesChanged, p.issuesSeen);
+        const elapsed = Date.now() - projectStart;
+        const etaMs = p.issuesDone > 0 ? (elapsed / p.issuesDone) * Math.max(0, total - p.issuesDone) : undefined;
         const payload = {
           project: `${p.project} (${p.projectIndex + 1}/${p.projectCount}) ${p.phase}`,
           batches: `${p.changelogBatchesDone}/${p.changelogBatches}`,
           requests: p.requests,
           waits: p.rateLimitWaits,
+          etaText: etaMs === undefined ? '…' : `${Math.ceil(etaMs / 1000)}s`,
         };
-        const total = Math.max(1, p.issuesChanged, p.issuesSeen);
         if (!started) {
           bar.start(total, p.issuesDone, payload);
           started = true;
