@@ -92,3 +92,26 @@ export async function markIssuesDeleted(
   );
   return rows[0]?.n ?? 0;
 }
+
+/** Ids of a project's issues marked deleted. */
+export async function deletedIssueIds(db: Db, site: string, project: string): Promise<string[]> {
+  const rows = await db.query<{ issue_id: string }>(
+    'SELECT issue_id FROM issues WHERE site = $1 AND project = $2 AND deleted_at IS NOT NULL',
+    [site, project],
+  );
+  return rows.map((r) => r.issue_id);
+}
+
+/** Undoes `markIssuesDeleted` for issues seen alive again (inferred sprint facts are recomputed by the caller). */
+export async function restoreIssues(db: Db, site: string, issueIds: readonly string[]): Promise<void> {
+  if (issueIds.length === 0) return;
+  await db.query('UPDATE issues SET deleted_at = NULL WHERE site = $1 AND issue_id = ANY($2::text[])', [
+    site,
+    issueIds,
+  ]);
+  await db.query(
+    `UPDATE activities SET deleted_at = NULL
+     WHERE site = $1 AND issue_id = ANY($2::text[]) AND kind NOT IN ('sprint.completed', 'sprint.planned')`,
+    [site, issueIds],
+  );
+}

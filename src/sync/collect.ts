@@ -263,7 +263,7 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
     const fields = opts.fields;
     const hydrations: Promise<void>[] = [];
     let ordered: Promise<void> = Promise.resolve();
-    await walk(site, { ...opts, fields: ['id'], pageSize: ID_PAGE, signal: pool.signal }, result, async (ids) => {
+    await walkSearch(site, { ...opts, fields: ['id'], pageSize: ID_PAGE, signal: pool.signal }, result, async (ids) => {
       for (let i = 0; i < ids.length; i += HYDRATE_BATCH) {
         const slice = ids.slice(i, i + HYDRATE_BATCH).map((x) => x.id);
         hydrations.push(
@@ -279,7 +279,7 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
     });
     await Promise.all(hydrations);
   } else {
-    await walk(
+    await walkSearch(
       site,
       { ...opts, signal: pool.signal, ...(strategy === 'expand' ? { expand: ['changelog'] } : {}) },
       result,
@@ -299,12 +299,13 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
 
 /**
  * The sequential part: one search walk, page by page (`nextPageToken` on Cloud, `startAt` on DC), handing
- * each page's new issues to `onPage` before asking for the next.
+ * each page's new issues to `onPage` before asking for the next. `result` counts pages and keeps the server
+ * time of the first one.
  */
-async function walk(
+export async function walkSearch(
   site: JiraSite,
-  opts: Pick<CollectOptions, 'jql' | 'fields' | 'pageSize' | 'project'> & { expand?: string[]; signal: AbortSignal },
-  result: CollectResult,
+  opts: Pick<CollectOptions, 'jql' | 'fields' | 'pageSize' | 'project'> & { expand?: string[]; signal?: AbortSignal },
+  result: { pages: number; startedAt?: Date },
   onPage: (issues: JiraSearchIssue[]) => Promise<void>,
 ): Promise<void> {
   const cloud = site.flavour === 'cloud';
@@ -314,14 +315,14 @@ async function walk(
   // re-reads the tail of the previous one and duplicates are dropped.
   let previousIds = new Set<string>();
   for (;;) {
-    opts.signal.throwIfAborted();
+    opts.signal?.throwIfAborted();
     const page = await site.searchPage({
       jql: opts.jql,
       fields: opts.fields,
       ...(opts.expand ? { expand: opts.expand } : {}),
       maxResults: opts.pageSize ?? (cloud ? 100 : 1000),
       project: opts.project,
-      signal: opts.signal,
+      ...(opts.signal ? { signal: opts.signal } : {}),
       ...(nextPageToken ? { nextPageToken } : {}),
       ...(startAt !== undefined ? { startAt } : {}),
     });

@@ -1,30 +1,32 @@
 import type { JiraSite } from '../jira/site.js';
 import type { Db } from '../store/db.js';
-import { liveIssueIds, markIssuesDeleted } from '../store/issues.js';
+import { deletedIssueIds, liveIssueIds, markIssuesDeleted, restoreIssues } from '../store/issues.js';
+import { walkSearch } from './collect.js';
 
 /** Ids per census page: Jira allows 5000 when only ids are asked for. */
 export const CENSUS_PAGE = 5000;
 
-/** Every issue id currently visible in the project: an ids-only walk, 5000 per page. */
+/**
+ * Every issue id currently visible in the project: an ids-only walk, 5000 per page (DC: offset pages that
+ * overlap, so a deletion during the census never hides a live issue, which would then be marked deleted).
+ */
 export async function censusIssueIds(site: JiraSite, project: string, signal?: AbortSignal): Promise<Set<string>> {
   const ids = new Set<string>();
-  let nextPageToken: string | undefined;
-  let startAt: number | undefined;
-  for (;;) {
-    const page = await site.searchPage({
+  await walkSearch(
+    site,
+    {
       jql: `project = "${project}" ORDER BY key ASC`,
       fields: ['id'],
-      maxResults: CENSUS_PAGE,
+      pageSize: CENSUS_PAGE,
       project,
       ...(signal ? { signal } : {}),
-      ...(nextPageToken ? { nextPageToken } : {}),
-      ...(startAt !== undefined ? { startAt } : {}),
-    });
-    for (const i of page.issues) ids.add(i.id);
-    if (page.isLast) return ids;
-    nextPageToken = page.nextPageToken;
-    startAt = page.nextStartAt;
-  }
+    },
+    { pages: 0 },
+    async (issues) => {
+      for (const i of issues) ids.add(i.id);
+    },
+  );
+  return ids;
 }
 
 /**
@@ -44,5 +46,8 @@ export async function markMissingDeleted(opts: {
     (id) => !opts.census.has(id) && !opts.seen?.has(id),
   );
   const facts = await markIssuesDeleted(opts.db, opts.siteId, gone, opts.at);
-  return { issues: gone.length, facts, issueIds: gone };
+  // Issues marked deleted that the census sees again (restored in Jira, or a census that missed them) come back.
+  const back = (await deletedIssueIds(opts.db, opts.siteId, opts.project)).filter((id) => opts.census.has(id));
+  await restoreIssues(opts.db, opts.siteId, back);
+  return { issues: gone.length, facts, issueIds: [...gone, ...back] };
 }
