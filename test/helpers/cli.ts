@@ -1,4 +1,9 @@
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+
+// Absolute, so the CLI can run from any working directory (tests use temporary ones).
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 export interface CliRun {
   code: number | null;
@@ -12,7 +17,7 @@ export function runCli(
   options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${process.cwd()}/src/cli/main.ts`, ...args], {
+    const child = spawn(process.execPath, ['--import', TSX_LOADER, `${process.cwd()}/src/cli/main.ts`, ...args], {
       cwd: options.cwd ?? process.cwd(),
       env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
