@@ -134,29 +134,110 @@ export const versionsPageSchema = agilePage(versionSchema);
 export const versionsListSchema = z.array(versionSchema);
 export type JiraVersion = z.infer<typeof versionSchema>;
 
-export const changeItemSchema = z.object({
-  field: z.string(),
-  fieldId: nullish(z.string()),
-  fieldtype: nullish(z.string()),
-  from: nullish(z.union([z.string(), z.number()]).transform((v) => String(v))),
-  fromString: nullish(z.string()),
-  to: nullish(z.union([z.string(), z.number()]).transform((v) => String(v))),
-  toString: nullish(z.string()),
-  tmpFromAccountId: nullish(z.string()),
-  tmpToAccountId: nullish(z.string()),
-});
+/** `toString` is optional in Jira's items, and an object without it inherits a function of that name. */
+const ownToString = (v: unknown) =>
+  v && typeof v === 'object' && !Object.hasOwn(v, 'toString') ? { ...(v as object), toString: null } : v;
+
+export const changeItemSchema = z.preprocess(
+  ownToString,
+  z.object({
+    field: z.string(),
+    fieldId: nullish(z.string()),
+    fieldtype: nullish(z.string()),
+    from: nullish(z.union([z.string(), z.number()]).transform((v) => String(v))),
+    fromString: nullish(z.string()),
+    to: nullish(z.union([z.string(), z.number()]).transform((v) => String(v))),
+    toString: nullish(z.string()),
+    tmpFromAccountId: nullish(z.string()),
+    tmpToAccountId: nullish(z.string()),
+  }),
+);
 export type JiraChangeItem = z.infer<typeof changeItemSchema>;
 
 /** Bulkfetch's example sends `created` as epoch milliseconds, its schema as a date-time: accept both. */
 const timestamp = z.union([z.string(), z.number()]);
 
-export const historySchema = z.object({
+/** The full history schema: the reference for types and for precise error paths. */
+export const historyShape = z.object({
   id: idString,
   author: nullish(userSchema),
   created: timestamp,
   items: z.array(changeItemSchema),
 });
-export type JiraHistory = z.infer<typeof historySchema>;
+export type JiraHistory = z.infer<typeof historyShape>;
+
+const optString = (v: unknown) => v == null || typeof v === 'string';
+
+function isUser(u: unknown): boolean {
+  if (u == null) return true;
+  if (typeof u !== 'object') return false;
+  const x = u as Record<string, unknown>;
+  return (
+    optString(x.accountId) &&
+    optString(x.name) &&
+    optString(x.key) &&
+    optString(x.displayName) &&
+    optString(x.accountType) &&
+    optString(x.emailAddress) &&
+    optString(x.timeZone) &&
+    (x.active == null || typeof x.active === 'boolean')
+  );
+}
+
+/**
+ * Checks an item, turning numeric `from`/`to` into strings in place as the schema's transform would. An item
+ * without its own `toString` would expose Object.prototype.toString under that name: pin it to null.
+ */
+function isItem(i: unknown): boolean {
+  if (i == null || typeof i !== 'object') return false;
+  const x = i as Record<string, unknown>;
+  if (!Object.hasOwn(x, 'toString'))
+    Object.defineProperty(x, 'toString', { value: null, enumerable: true, writable: true });
+  if (typeof x.from === 'number') x.from = String(x.from);
+  if (typeof x.to === 'number') x.to = String(x.to);
+  return (
+    typeof x.field === 'string' &&
+    optString(x.fieldId) &&
+    optString(x.fieldtype) &&
+    optString(x.from) &&
+    optString(x.fromString) &&
+    optString(x.to) &&
+    optString(x.toString) &&
+    optString(x.tmpFromAccountId) &&
+    optString(x.tmpToAccountId)
+  );
+}
+
+function isHistory(h: unknown): boolean {
+  if (h == null || typeof h !== 'object') return false;
+  const x = h as Record<string, unknown>;
+  if (typeof x.id === 'number') x.id = String(x.id);
+  return (
+    typeof x.id === 'string' &&
+    (typeof x.created === 'string' || typeof x.created === 'number') &&
+    isUser(x.author) &&
+    Array.isArray(x.items) &&
+    x.items.every(isItem)
+  );
+}
+
+/**
+ * Histories are most of every changelog response (hundreds of thousands per large project). They are checked
+ * in place by a hand-written guard, with no copy and no garbage; only when the guard fails does the full zod
+ * schema run, to report the exact offending path.
+ */
+function checkedInPlace<T>(guard: (v: unknown) => boolean, full: z.ZodType<T>): z.ZodType<T> {
+  return z.any().superRefine((value, ctx) => {
+    if (guard(value)) return;
+    const result = full.safeParse(value);
+    if (result.success) return;
+    for (const issue of result.error.issues) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path as PropertyKey[] });
+    }
+  }) as unknown as z.ZodType<T>;
+}
+
+export const historySchema = checkedInPlace<JiraHistory>(isHistory, historyShape);
 
 export const commentSchema = z.object({
   id: idString,
