@@ -152,7 +152,7 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
       changelogBatchesDone: result.changelogBatchesDone,
     });
   // Writes run one at a time behind the network: producers only wait when too many are queued.
-  const writes = new SerialWriter(opts.maxQueuedWrites ?? 8);
+  const writes = new SerialWriter(opts.maxQueuedWrites ?? 4);
   const emit = (bundles: IssueBundle[]): Promise<void> => {
     if (bundles.length === 0) return Promise.resolve();
     return writes.enqueue(async () => {
