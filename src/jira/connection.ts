@@ -21,6 +21,8 @@ export interface JiraConnection {
   concurrency: number;
   timeoutMs: number;
   maxRetries: number;
+  /** First retry delay after a 5xx, timeout or reset (default 250 ms, doubling per retry). */
+  retryBaseMs?: number;
 }
 
 const SCOPED_BASE = /^https:\/\/api\.atlassian\.com\/ex\/jira\/([0-9a-f-]{8,})\/?$/i;

@@ -48,6 +48,8 @@ export interface HttpOptions {
   maxRetries: number;
   /** Most requests in flight to the site (the sync's pool plus its search walk). */
   maxInFlight?: number;
+  /** First retry delay after a 5xx, timeout or reset (doubles per retry, with jitter). */
+  retryBaseMs?: number;
   log?: Logger;
   /** Injectable for tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -189,7 +191,7 @@ export class JiraHttp {
         if (retryable && failures < maxRetries) {
           failures += 1;
           this.stats.retries += 1;
-          const delay = backoffMs(failures - 1, 250, 30_000, this.random);
+          const delay = backoffMs(failures - 1, this.options.retryBaseMs ?? 250, 30_000, this.random);
           this.log.debug({ endpoint: req.endpoint, status, code: e.code, delay }, 'jira request failed: retrying');
           try {
             await this.sleep(delay, req.signal);

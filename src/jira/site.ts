@@ -428,6 +428,7 @@ export async function openJiraSite(conn: JiraConnection, options: OpenSiteOption
       maxRetries: conn.maxRetries,
       // The pool of changelog/comment requests plus the sequential search walk.
       maxInFlight: conn.concurrency + 1,
+      ...(conn.retryBaseMs !== undefined ? { retryBaseMs: conn.retryBaseMs } : {}),
       log,
     });
   };

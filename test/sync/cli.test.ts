@@ -71,22 +71,23 @@ describe('rolecall sync / export (CLI)', () => {
     expect(r.stderr).toContain('synced 2/2 projects');
   });
 
-  it('export activities --format jsonl: contract fields in order, hostile text intact', async () => {
-    const r = await rolecall(['export', 'activities', '--project', 'PAY'], env);
-    expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout
+  // Each spawn pays node + tsx start-up: independent runs go side by side.
+  it('export activities: jsonl with contract fields in order and hostile text intact; csv RFC 4180, formula-safe', async () => {
+    const out = join(dir, 'pay.csv');
+    const [jsonl, csvRun] = await Promise.all([
+      rolecall(['export', 'activities', '--project', 'PAY'], env),
+      rolecall(['export', 'activities', '--project', 'PAY', '--format', 'csv', '--out', out], env),
+    ]);
+    expect(jsonl.code, jsonl.stderr).toBe(0);
+    const lines = jsonl.stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(20);
     for (const l of lines) expect(Object.keys(l)).toEqual([...ACTIVITY_FIELDS]);
     expect(lines.some((l) => l.actorId === hostileAccount && l.actorName === HOSTILE)).toBe(true);
-  });
 
-  it('export activities --format csv --out: RFC 4180, formula-safe', async () => {
-    const out = join(dir, 'pay.csv');
-    const r = await rolecall(['export', 'activities', '--project', 'PAY', '--format', 'csv', '--out', out], env);
-    expect(r.code, r.stderr).toBe(0);
+    expect(csvRun.code, csvRun.stderr).toBe(0);
     const csv = readFileSync(out, 'utf8');
     const [header, ...rows] = csv.split('\r\n').filter(Boolean);
     expect(header).toBe(ACTIVITY_FIELDS.join(','));
@@ -98,40 +99,36 @@ describe('rolecall sync / export (CLI)', () => {
     }
   });
 
-  it('exit 2 with a hint: no projects named and none configured', async () => {
-    const r = await rolecall(['sync'], env);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/no projects to sync/);
-    expect(r.stderr).toMatch(/hint: .*--project/);
-  });
-
-  it('exit 2: unknown project (the JSON summary says which and why)', async () => {
-    const r = await rolecall(['--json', 'sync', '--project', 'NOPE'], env);
-    expect(r.code).toBe(2);
-    const summary = JSON.parse(r.stdout);
-    expect(summary.projects[0].error.kind).toBe('unknown-project');
-    expect(r.stderr).toContain('NOPE');
-  });
-
-  it('exit 2: bad credentials and wrong URL, one line each with a fix', async () => {
-    const bad = await rolecall(['sync', '--project', 'PAY'], { ...env, JIRA_API_TOKEN: 'wrong' });
-    expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/rejected the credentials/);
-    expect(bad.stderr).toMatch(/hint: .*JIRA_API_TOKEN/);
-    const url = await rolecall(['sync', '--project', 'PAY'], { ...env, JIRA_BASE_URL: 'http://127.0.0.1:9' });
-    expect(url.code).toBe(2);
-    expect(url.stderr).toMatch(/cannot reach Jira at http:\/\/127\.0\.0\.1:9/);
-  });
-
-  it('exit 1: Jira keeps failing', async () => {
+  it('exit 2 with a one-line cause and a fix: no projects, unknown project, bad credentials, wrong URL; exit 1: Jira keeps failing', async () => {
     const failing = await startSimulator({
       scenario: generateScenario({ name: 'balanced', seed: 8, issues: 20 }),
       faults: { serverErrorRate: 1 },
     });
     try {
-      const r = await rolecall(['sync', '--project', 'PAY'], { ...env, JIRA_BASE_URL: failing.url });
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/kept failing/);
+      const [none, unknown, bad, url, broken] = await Promise.all([
+        rolecall(['sync'], env),
+        rolecall(['--json', 'sync', '--project', 'NOPE'], env),
+        rolecall(['sync', '--project', 'PAY'], { ...env, JIRA_API_TOKEN: 'wrong' }),
+        rolecall(['sync', '--project', 'PAY'], { ...env, JIRA_BASE_URL: 'http://127.0.0.1:9' }),
+        rolecall(['sync', '--project', 'PAY'], { ...env, JIRA_BASE_URL: failing.url }),
+      ]);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/no projects to sync/);
+      expect(none.stderr).toMatch(/hint: .*--project/);
+
+      expect(unknown.code).toBe(2);
+      expect(JSON.parse(unknown.stdout).projects[0].error.kind).toBe('unknown-project');
+      expect(unknown.stderr).toContain('NOPE');
+
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/rejected the credentials/);
+      expect(bad.stderr).toMatch(/hint: .*JIRA_API_TOKEN/);
+
+      expect(url.code).toBe(2);
+      expect(url.stderr).toMatch(/cannot reach Jira at http:\/\/127\.0\.0\.1:9/);
+
+      expect(broken.code).toBe(1);
+      expect(broken.stderr).toMatch(/kept failing/);
     } finally {
       await failing.close();
     }
