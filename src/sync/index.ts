@@ -31,7 +31,7 @@ export interface SyncProgress extends CollectProgress {
   project: string;
   projectIndex: number;
   projectCount: number;
-  phase: 'discovery' | 'issues' | 'inference' | 'reconcile' | 'done' | 'failed';
+  phase: 'discovery' | 'issues' | 'reconcile' | 'inference' | 'done';
   requests: number;
   rateLimitWaits: number;
   rateLimitWaitMs: number;
@@ -74,7 +74,7 @@ export interface SyncOptions {
   log?: Logger;
   onProgress?: (p: SyncProgress) => void;
   signal?: AbortSignal;
-  /** Changelog strategy on Cloud (default `expand`); exposed for benchmarks. */
+  /** Cloud collection strategy; default `hydrate` for full pulls, `expand` for incremental ones (benchmarks). */
   strategy?: ChangelogStrategy;
   /** Clock for lookback and deletion stamps (tests). */
   now?: () => number;
