@@ -123,7 +123,9 @@ export function httpFailure(f: HttpFailure): JiraError {
       return new JiraError(
         'credentials',
         `Jira at ${f.baseUrl} rejected the credentials (401)${suffix}`,
-        'check JIRA_EMAIL + JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center); tokens expire',
+        /scope/i.test(said ?? '')
+          ? 'scoped API tokens only work through https://api.atlassian.com/ex/jira/<cloudId>: set JIRA_BASE_URL to that'
+          : 'check JIRA_EMAIL + JIRA_API_TOKEN (Cloud) or JIRA_PAT (Data Center); tokens expire',
         401,
       );
     case 403:

@@ -126,3 +126,22 @@ describe('JiraHttp', () => {
     expect((err as JiraError).exitCode).toBe(1);
   });
 });
+
+describe('scoped tokens', () => {
+  it('a 401 about scopes points at the api.atlassian.com base', async () => {
+    const { http } = scripted([{ status: 401, data: { message: 'Unauthorized; scope does not match' } }]);
+    const err = (await http
+      .request({ url: '/x', endpoint: 'x', schema: okSchema })
+      .catch((e: unknown) => e)) as JiraError;
+    expect(err.hint).toContain('api.atlassian.com/ex/jira');
+  });
+
+  it('site ids: the host, or the cloudId behind a scoped-token base', async () => {
+    const { siteIdFromUrl } = await import('../../src/jira/connection.js');
+    expect(siteIdFromUrl('https://acme.atlassian.net/')).toBe('acme.atlassian.net');
+    expect(siteIdFromUrl('https://jira.example.com/jira')).toBe('jira.example.com/jira');
+    expect(siteIdFromUrl('https://api.atlassian.com/ex/jira/11223344-a1b2-c3d4-e5f6-123456789abc')).toBe(
+      '11223344-a1b2-c3d4-e5f6-123456789abc',
+    );
+  });
+});
