@@ -47,7 +47,10 @@ export function siteFor(
   config: RolecallConfig = testConfig(),
   requestsPerSecond = 1000,
 ): Promise<JiraSite> {
-  return openJiraSite({ ...jiraConnectionFromEnv(envFor(sim), config), requestsPerSecond, retryBaseMs: 20 }, { siteId });
+  return openJiraSite(
+    { ...jiraConnectionFromEnv(envFor(sim), config), requestsPerSecond, retryBaseMs: 20 },
+    { siteId },
+  );
 }
 
 export function visibleProjects(scenario: Scenario): string[] {
