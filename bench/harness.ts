@@ -6,9 +6,10 @@ export interface Target {
   /** What is compared, e.g. "wall time / lower bound". */
   name: string;
   value: number;
-  /** `max`: value must be ≤ limit; `min`: value must be ≥ limit. */
-  kind: 'max' | 'min';
-  limit: number;
+  /** `max`: value must be ≤ limit; `min`: value must be ≥ limit; `info`: shown for context, never fails. */
+  kind: 'max' | 'min' | 'info';
+  /** null for `info`. */
+  limit: number | null;
 }
 
 export interface BenchResult {
@@ -19,6 +20,7 @@ export interface BenchResult {
 }
 
 export function met(t: Target): boolean {
+  if (t.kind === 'info' || t.limit === null) return true;
   return t.kind === 'max' ? t.value <= t.limit : t.value >= t.limit;
 }
 
@@ -56,10 +58,30 @@ export function mib(bytes: number): number {
 /** The human table: one row per target. */
 export function summaryTable(results: BenchResult[]): string {
   const rows = results.flatMap((r) =>
-    r.targets.map((t) => [r.bench, t.name, fmt(t.value), `${t.kind === 'max' ? '≤' : '≥'} ${fmt(t.limit)}`, met(t) ? 'ok' : 'MISSED']),
+    r.targets.map((t) => [
+      r.bench,
+      t.name,
+      fmt(t.value),
+      t.kind === 'info' || t.limit === null ? '(info)' : `${t.kind === 'max' ? '≤' : '≥'} ${fmt(t.limit)}`,
+      t.kind === 'info' ? '' : met(t) ? 'ok' : 'MISSED',
+    ]),
   );
   const header = ['benchmark', 'measure', 'value', 'target', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export const atMost = (name: string, value: number, limit: number): Target => ({ name, value, kind: 'max', limit });
+export const atLeast = (name: string, value: number, limit: number): Target => ({ name, value, kind: 'min', limit });
+export const info = (name: string, value: number): Target => ({ name, value, kind: 'info', limit: null });
+
+/** Progress for humans goes to stderr; stdout carries the table and the JSON lines. */
+export function progress(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+/** Rounds for the JSON line: integers stay, others keep 3 significant decimals. */
+export function round(n: number, digits = 3): number {
+  return Number.isInteger(n) ? n : Number(n.toFixed(digits));
 }

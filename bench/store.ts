@@ -4,7 +4,13 @@ import type { Db } from '../src/store/db.js';
 import { openStore } from '../src/store/open.js';
 import { type BenchResult, fmt, measure, ratio } from './harness.js';
 
-const KINDS: Activity['kind'][] = ['issue.created', 'issue.refined', 'issue.ranked', 'issue.transitioned', 'issue.commented'];
+const KINDS: Activity['kind'][] = [
+  'issue.created',
+  'issue.refined',
+  'issue.ranked',
+  'issue.transitioned',
+  'issue.commented',
+];
 
 function syntheticFact(i: number, site: string): Activity {
   return {
@@ -31,7 +37,22 @@ async function naiveInsert(db: Db, facts: Activity[]): Promise<void> {
       `INSERT INTO activities (id, site, project, issue_key, issue_id, issue_type, hierarchy_level, project_type,
          actor_id, actor_name, actor_type, at, kind, detail)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14) ON CONFLICT (id) DO NOTHING`,
-      [f.id, f.site, f.project, f.issueKey, f.issueId, f.issueType, f.hierarchyLevel, f.projectType, f.actorId, f.actorName, f.actorType, f.at, f.kind, JSON.stringify(f.detail)],
+      [
+        f.id,
+        f.site,
+        f.project,
+        f.issueKey,
+        f.issueId,
+        f.issueType,
+        f.hierarchyLevel,
+        f.projectType,
+        f.actorId,
+        f.actorName,
+        f.actorType,
+        f.at,
+        f.kind,
+        JSON.stringify(f.detail),
+      ],
     );
   }
 }
@@ -48,15 +69,20 @@ async function benchOne(driver: 'pglite' | 'postgres', n: number): Promise<Bench
     const naive = await measure(() => naiveInsert(db, naiveFacts));
     const bulkRate = n / (bulk.ms / 1000);
     const naiveRate = naiveN / (naive.ms / 1000);
-    const [size] = await db.query<{ bytes: number }>(
-      "SELECT (pg_total_relation_size('activities'))::float8 AS bytes",
-    );
+    const [size] = await db.query<{ bytes: number }>("SELECT (pg_total_relation_size('activities'))::float8 AS bytes");
     const [count] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities');
     const bytesPerMillion = ((size?.bytes ?? 0) / Math.max(1, count?.n ?? 1)) * 1_000_000;
     return {
       bench: `store-writes-${driver}`,
-      metrics: { facts: n, bulkFactsPerSec: Math.round(bulkRate), naiveFactsPerSec: Math.round(naiveRate), mibPerMillionFacts: Number(fmt(bytesPerMillion / 1024 / 1024)) },
-      targets: [{ name: 'bulk facts/s ÷ row-at-a-time facts/s', value: ratio(bulkRate, naiveRate), kind: 'min', limit: 5 }],
+      metrics: {
+        facts: n,
+        bulkFactsPerSec: Math.round(bulkRate),
+        naiveFactsPerSec: Math.round(naiveRate),
+        mibPerMillionFacts: Number(fmt(bytesPerMillion / 1024 / 1024)),
+      },
+      targets: [
+        { name: 'bulk facts/s ÷ row-at-a-time facts/s', value: ratio(bulkRate, naiveRate), kind: 'min', limit: 5 },
+      ],
     };
   } finally {
     await db.query('DELETE FROM activities WHERE site = $1 OR site = $2', [site, `${site}-naive`]);

@@ -1,0 +1,128 @@
+/**
+ * `npm run bench [-- --large] [-- --only sync,analysis] [-- --quick]`: runs the benchmarks, prints one JSON line
+ * per benchmark as it finishes and the summary table at the end, writes bench/results/latest.json, and exits 1
+ * when a target is missed (or a benchmark failed). See bench/README.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { benchAnalysis } from './analysis.js';
+import { benchFleet } from './fleet.js';
+import { type BenchResult, met, progress, summaryTable } from './harness.js';
+import { benchMemory } from './memory.js';
+import { benchRender } from './render.js';
+import { benchStoreWrites } from './store.js';
+import { benchSync } from './sync.js';
+
+const BENCHES = ['sync', 'store', 'analysis', 'render', 'fleet', 'memory'] as const;
+type BenchName = (typeof BENCHES)[number];
+
+const { values } = parseArgs({
+  options: {
+    large: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+  strict: true,
+});
+
+if (values.help) {
+  process.stdout.write(
+    [
+      'usage: npm run bench -- [--only sync,store,analysis,render,fleet,memory] [--large] [--quick]',
+      '  --large  adds the large variants (100,000-issue sync and memory run)',
+      '  --quick  small sizes for development (targets are still checked but mean little)',
+      '  env: DATABASE_URL adds PostgreSQL variants and enables the fleet; REDIS_URL (else a private redis-server)',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
+
+const only = values.only
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+const unknown = only?.filter((n) => !(BENCHES as readonly string[]).includes(n)) ?? [];
+if (unknown.length > 0) {
+  process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')} (known: ${BENCHES.join(', ')})\n`);
+  process.exit(2);
+}
+const selected: BenchName[] = only ? BENCHES.filter((b) => only.includes(b)) : [...BENCHES];
+const large = values.large ?? false;
+const quick = values.quick ?? false;
+
+const runners: Record<BenchName, () => Promise<BenchResult[]>> = {
+  sync: () =>
+    benchSync({
+      sizes: quick ? [500, 2000] : large ? [2000, 20_000, 100_000] : [2000, 20_000],
+      fullBaselineUpTo: large ? 20_000 : 2000,
+    }),
+  store: () => benchStoreWrites({ facts: quick ? 20_000 : 100_000 }),
+  analysis: () => benchAnalysis({ sizes: quick ? [10_000, 100_000] : [100_000, 1_000_000] }),
+  render: () => benchRender({ iterations: quick ? 3 : 10 }),
+  fleet: () => benchFleet({ workers: quick ? [1, 2] : [1, 2, 4], projects: 20, issues: quick ? 40 : 100 }),
+  memory: () =>
+    benchMemory(
+      large ? { small: 10_000, large: 100_000 } : quick ? { small: 500, large: 2000 } : { small: 2000, large: 10_000 },
+    ),
+};
+
+function failed(name: string, err: unknown): BenchResult {
+  const message = err instanceof Error ? err.message : String(err);
+  progress(`${name} FAILED: ${err instanceof Error ? (err.stack ?? message) : message}`);
+  return {
+    bench: name,
+    metrics: {
+      error: message
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(0, 3)
+        .join(' | '),
+    },
+    targets: [{ name: 'benchmark completed', value: 0, kind: 'min', limit: 1 }],
+  };
+}
+
+const startedAt = new Date();
+progress(
+  `rolecall benchmarks: ${selected.join(', ')}${large ? ' (large)' : ''}${quick ? ' (quick)' : ''} on ${cpus().length} cores, ` +
+    `${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}` +
+    `${process.env.DATABASE_URL ? ', with PostgreSQL' : ', PGlite only (set DATABASE_URL for PostgreSQL and the fleet)'}`,
+);
+const results: BenchResult[] = [];
+for (const name of selected) {
+  const t = performance.now();
+  progress(`${name}: start`);
+  let out: BenchResult[];
+  try {
+    out = await runners[name]();
+  } catch (err) {
+    out = [failed(name, err)];
+  }
+  progress(`${name}: done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  for (const r of out) {
+    results.push(r);
+    process.stdout.write(`${JSON.stringify(r)}\n`);
+  }
+}
+
+process.stdout.write(`\n${summaryTable(results)}\n`);
+const missed = results.flatMap((r) => r.targets.filter((t) => !met(t)).map((t) => `${r.bench}: ${t.name}`));
+const latest = {
+  startedAt: startedAt.toISOString(),
+  seconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+  options: { selected, large, quick },
+  machine: { cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+  results,
+  missed,
+};
+const dir = new URL('./results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+writeFileSync(new URL('latest.json', dir), `${JSON.stringify(latest, null, 2)}\n`);
+progress(`results in bench/results/latest.json (${latest.seconds} s)`);
+if (missed.length > 0) {
+  process.stdout.write(`\nMISSED: ${missed.join('; ')}\n`);
+  process.exitCode = 1;
+}
