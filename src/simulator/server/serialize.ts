@@ -69,6 +69,9 @@ export class Serializer {
   private readonly usersById: Map<string, SimUser>;
   private readonly richTextFields: Set<string>;
   private static readonly USER_FIELDS = new Set(['creator', 'reporter', 'assignee']);
+  /** Jira embeds up to 20 worklogs in issue payloads; we embed as many comments, to stay on the safe side. */
+  private static readonly EMBEDDED_WORKLOGS = 20;
+  private static readonly EMBEDDED_COMMENTS = 20;
 
   constructor(
     readonly scenario: Scenario,
@@ -146,6 +149,27 @@ export class Serializer {
         if (Serializer.USER_FIELDS.has(id)) fields[id] = this.user(value as JiraUserRef | null);
         else if (this.richTextFields.has(id)) fields[id] = this.richText(value as AdfDocument | null, version);
         else fields[id] = value;
+      }
+      const wants = (id: string) => !selection.exclude.has(id) && (selection.all || selection.include.has(id));
+      // Like Jira, search and bulk fetch embed the first comments and worklogs with their totals; callers page
+      // the rest through the per-issue endpoints only when `total` exceeds what was embedded.
+      if (wants('comment')) {
+        const comments = issue.comments.slice(0, Serializer.EMBEDDED_COMMENTS);
+        fields.comment = {
+          startAt: 0,
+          maxResults: Serializer.EMBEDDED_COMMENTS,
+          total: issue.comments.length,
+          comments: comments.map((c) => this.comment(c, version)),
+        };
+      }
+      if (wants('worklog')) {
+        const worklogs = issue.worklogs.slice(0, Serializer.EMBEDDED_WORKLOGS);
+        fields.worklog = {
+          startAt: 0,
+          maxResults: Serializer.EMBEDDED_WORKLOGS,
+          total: issue.worklogs.length,
+          worklogs: worklogs.map((w) => this.worklog(w, version)),
+        };
       }
       out.fields = fields;
     }
