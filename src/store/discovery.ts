@@ -19,8 +19,3 @@ export async function writeDiscovery(db: Db, site: string, key: string, value: u
     [site, key, JSON.stringify(value)],
   );
 }
-
-/** Forgets a site's cached discovery (e.g. `--full`). */
-export async function clearDiscovery(db: Db, site: string, keyPrefix = ''): Promise<void> {
-  await db.query('DELETE FROM discovery_cache WHERE site = $1 AND starts_with(key, $2)', [site, keyPrefix]);
-}

@@ -30,8 +30,3 @@ export function actorOf(user: JiraUser | null | undefined): Actor {
   if (!actorId || isAnonymised(user)) actorType = 'unknown';
   return { actorId, actorName, actorType };
 }
-
-/** The account id of a Cloud or DC user reference ('' when none). */
-export function accountIdOf(user: JiraUser | null | undefined): string {
-  return user?.accountId ?? user?.key ?? user?.name ?? '';
-}
