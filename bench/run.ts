@@ -62,7 +62,7 @@ const runners: Record<BenchName, () => Promise<BenchResult[]>> = {
   store: () => benchStoreWrites({ facts: quick ? 20_000 : 100_000 }),
   analysis: () => benchAnalysis({ sizes: quick ? [10_000, 100_000] : [100_000, 1_000_000] }),
   render: () => benchRender({ iterations: quick ? 3 : 10 }),
-  fleet: () => benchFleet({ workers: quick ? [1, 2] : [1, 2, 4], projects: 20, issues: quick ? 40 : 100 }),
+  fleet: () => benchFleet({ workers: quick ? [1, 2] : [1, 2, 4], projects: 20, issues: quick ? 100 : 600 }),
   memory: () =>
     benchMemory(
       large ? { small: 10_000, large: 100_000 } : quick ? { small: 500, large: 2000 } : { small: 2000, large: 10_000 },
