@@ -11,15 +11,22 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the rolecall CLI from source (tsx) as a separate process, the way a user would. */
+/**
+ * Runs the rolecall CLI from source (tsx) as a separate process, the way a user would. `isolated` starts from an
+ * empty environment (only PATH and HOME), so nothing of the test runner's (DATABASE_URL, JIRA_*) leaks in.
+ */
 export function runCli(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; isolated?: boolean } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', TSX_LOADER, `${process.cwd()}/src/cli/main.ts`, ...args], {
       cwd: options.cwd ?? process.cwd(),
-      env: { ...process.env, LOG_LEVEL: 'warn', ...options.env },
+      env: {
+        ...(options.isolated ? { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } : process.env),
+        LOG_LEVEL: 'warn',
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
