@@ -31,6 +31,8 @@ export interface JiraRequest<S extends z.ZodType> {
   project?: string;
   schema: S;
   signal?: AbortSignal;
+  /** Counted here too (one project's share of the site's traffic). */
+  tally?: HttpStats;
 }
 
 export interface JiraResponse<T> {
@@ -143,8 +145,10 @@ export class JiraHttp {
       try {
         await adaptive.acquire(req.signal);
         await gate.acquire(site, req.signal);
-        this.stats.requests += 1;
-        this.stats.byEndpoint[req.endpoint] = (this.stats.byEndpoint[req.endpoint] ?? 0) + 1;
+        for (const st of req.tally ? [this.stats, req.tally] : [this.stats]) {
+          st.requests += 1;
+          st.byEndpoint[req.endpoint] = (st.byEndpoint[req.endpoint] ?? 0) + 1;
+        }
         sentAt = performance.now();
         res = await this.transport.sendRequestFullResponse({
           url: req.url,
@@ -170,6 +174,7 @@ export class JiraHttp {
           if (announced !== undefined) adaptive.learnLimit(announced);
           rateLimited += 1;
           this.stats.rateLimited += 1;
+          if (req.tally) req.tally.rateLimited += 1;
           this.log.debug(
             { endpoint: req.endpoint, pauseMs, reason: rateLimitReason(headers), rate: adaptive.current },
             'jira rate limit: pausing the site',
@@ -191,6 +196,7 @@ export class JiraHttp {
         if (retryable && failures < maxRetries) {
           failures += 1;
           this.stats.retries += 1;
+          if (req.tally) req.tally.retries += 1;
           const delay = backoffMs(failures - 1, this.options.retryBaseMs ?? 250, 30_000, this.random);
           this.log.debug({ endpoint: req.endpoint, status, code: e.code, delay }, 'jira request failed: retrying');
           try {

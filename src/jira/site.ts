@@ -5,7 +5,7 @@ import { silentLogger } from '../log/logger.js';
 import { AdaptiveRate } from './adaptive-rate.js';
 import { serverDate } from './backoff.js';
 import type { Flavour, JiraAuth, JiraConnection } from './connection.js';
-import { type HttpStats, JiraHttp, type Transport } from './http.js';
+import { type HttpStats, JiraHttp, type JiraRequest, type JiraResponse, type Transport } from './http.js';
 import type { RequestGate } from './request-gate.js';
 import {
   boardConfigurationSchema,
@@ -83,7 +83,31 @@ export class JiraSite {
     readonly baseUrl: string,
     readonly flavour: Flavour,
     readonly concurrency: number,
+    private readonly tally?: HttpStats,
   ) {}
+
+  /**
+   * The same site (gate, rate, statistics) with a counter of its own: `scopeStats` then counts only the
+   * requests made through this view, e.g. one project's while other projects sync alongside.
+   */
+  scoped(): JiraSite {
+    return new JiraSite(this.http, this.id, this.baseUrl, this.flavour, this.concurrency, {
+      requests: 0,
+      byEndpoint: {},
+      rateLimited: 0,
+      retries: 0,
+    });
+  }
+
+  /** Requests made through this view (`scoped()`), or through the whole site. */
+  get scopeStats(): HttpStats {
+    const s = this.tally ?? this.http.stats;
+    return { requests: s.requests, byEndpoint: { ...s.byEndpoint }, rateLimited: s.rateLimited, retries: s.retries };
+  }
+
+  private send<S extends z.ZodType>(req: JiraRequest<S>): Promise<JiraResponse<z.infer<S>>> {
+    return this.http.request(this.tally ? { ...req, tally: this.tally } : req);
+  }
 
   private get api(): string {
     return this.flavour === 'cloud' ? '/rest/api/3' : '/rest/api/2';
@@ -101,17 +125,17 @@ export class JiraSite {
   }
 
   async myself(signal?: AbortSignal): Promise<JiraUser> {
-    const r = await this.http.request({ url: `${this.api}/myself`, endpoint: 'myself', schema: myselfSchema, signal });
+    const r = await this.send({ url: `${this.api}/myself`, endpoint: 'myself', schema: myselfSchema, signal });
     return r.data;
   }
 
   async fields(signal?: AbortSignal): Promise<JiraFieldInfo[]> {
-    const r = await this.http.request({ url: `${this.api}/field`, endpoint: 'field', schema: fieldsSchema, signal });
+    const r = await this.send({ url: `${this.api}/field`, endpoint: 'field', schema: fieldsSchema, signal });
     return r.data;
   }
 
   async issueTypes(signal?: AbortSignal): Promise<JiraIssueTypeInfo[]> {
-    const r = await this.http.request({
+    const r = await this.send({
       url: `${this.api}/issuetype`,
       endpoint: 'issuetype',
       schema: issueTypesSchema,
@@ -121,7 +145,7 @@ export class JiraSite {
   }
 
   async statuses(signal?: AbortSignal): Promise<StatusInfo[]> {
-    const r = await this.http.request({
+    const r = await this.send({
       url: `${this.api}/status`,
       endpoint: 'status',
       schema: statusesSchema,
@@ -131,7 +155,7 @@ export class JiraSite {
   }
 
   async project(key: string, signal?: AbortSignal): Promise<JiraProjectInfo> {
-    const r = await this.http.request({
+    const r = await this.send({
       url: `${this.api}/project/${encodeURIComponent(key)}`,
       endpoint: 'project',
       project: key,
@@ -153,7 +177,7 @@ export class JiraSite {
   }
 
   async boardConfiguration(boardId: number, signal?: AbortSignal): Promise<JiraBoardConfiguration> {
-    const r = await this.http.request({
+    const r = await this.send({
       url: `/rest/agile/1.0/board/${boardId}/configuration`,
       endpoint: 'agile/board/configuration',
       schema: boardConfigurationSchema,
@@ -175,7 +199,7 @@ export class JiraSite {
 
   async versions(projectKey: string, signal?: AbortSignal): Promise<JiraVersion[]> {
     if (this.flavour === 'datacenter') {
-      const r = await this.http.request({
+      const r = await this.send({
         url: `${this.api}/project/${encodeURIComponent(projectKey)}/versions`,
         endpoint: 'project/versions',
         project: projectKey,
@@ -203,7 +227,7 @@ export class JiraSite {
       ...(req.expand?.length ? { expand: req.expand.join(',') } : {}),
     };
     if (this.flavour === 'cloud') {
-      const r = await this.http.request({
+      const r = await this.send({
         url: `${this.api}/search/jql`,
         endpoint: 'search/jql',
         params: { ...common, ...(req.nextPageToken ? { nextPageToken: req.nextPageToken } : {}) },
@@ -222,7 +246,7 @@ export class JiraSite {
       };
     }
     const startAt = req.startAt ?? 0;
-    const r = await this.http.request({
+    const r = await this.send({
       url: `${this.api}/search`,
       endpoint: 'search',
       params: { ...common, startAt },
@@ -248,7 +272,7 @@ export class JiraSite {
     expand: string[] = [],
     signal?: AbortSignal,
   ): Promise<JiraSearchIssue[]> {
-    const r = await this.http.request({
+    const r = await this.send({
       method: 'POST',
       url: `${this.api}/issue/bulkfetch`,
       endpoint: 'issue/bulkfetch',
@@ -265,7 +289,7 @@ export class JiraSite {
     nextPageToken?: string,
     signal?: AbortSignal,
   ): Promise<{ logs: Array<{ issueId: string; histories: JiraHistory[] }>; nextPageToken?: string }> {
-    const r = await this.http.request({
+    const r = await this.send({
       method: 'POST',
       url: `${this.api}/changelog/bulkfetch`,
       endpoint: 'changelog/bulkfetch',
@@ -283,7 +307,7 @@ export class JiraSite {
   async issueChangelog(issueIdOrKey: string, signal?: AbortSignal): Promise<JiraHistory[]> {
     const out: JiraHistory[] = [];
     for (let startAt = 0; ; ) {
-      const r = await this.http.request({
+      const r = await this.send({
         url: `${this.api}/issue/${encodeURIComponent(issueIdOrKey)}/changelog`,
         endpoint: 'issue/changelog',
         params: { startAt, maxResults: 100 },
@@ -300,7 +324,7 @@ export class JiraSite {
 
   /** Data Center: the whole changelog of one issue (`/issue/{key}?expand=changelog`). */
   async issueWithChangelog(issueIdOrKey: string, signal?: AbortSignal): Promise<JiraSearchIssue> {
-    const r = await this.http.request({
+    const r = await this.send({
       url: `${this.api}/issue/${encodeURIComponent(issueIdOrKey)}`,
       endpoint: 'issue',
       params: { fields: 'updated', expand: 'changelog' },
@@ -313,7 +337,7 @@ export class JiraSite {
   async comments(issueId: string, signal?: AbortSignal): Promise<JiraComment[]> {
     const out: JiraComment[] = [];
     for (let startAt = 0; ; ) {
-      const r = await this.http.request({
+      const r = await this.send({
         url: `${this.api}/issue/${encodeURIComponent(issueId)}/comment`,
         endpoint: 'issue/comment',
         params: { startAt, maxResults: 5000 },
@@ -329,7 +353,7 @@ export class JiraSite {
   async worklogs(issueId: string, signal?: AbortSignal): Promise<JiraWorklog[]> {
     const out: JiraWorklog[] = [];
     for (let startAt = 0; ; ) {
-      const r = await this.http.request({
+      const r = await this.send({
         url: `${this.api}/issue/${encodeURIComponent(issueId)}/worklog`,
         endpoint: 'issue/worklog',
         params: { startAt, maxResults: 5000 },
@@ -352,7 +376,7 @@ export class JiraSite {
   ): Promise<T[]> {
     const out: T[] = [];
     for (let startAt = 0; ; ) {
-      const r = await this.http.request({
+      const r = await this.send({
         url,
         endpoint,
         params: { ...params, startAt, maxResults: 100 },

@@ -3,6 +3,7 @@ import { redactUrlCredentials } from '../log/logger.js';
 import type { Db } from './db.js';
 import { migrate } from './migrate.js';
 import { openPgliteDb } from './pglite-db.js';
+import { openPgliteThreadDb } from './pglite-thread/db.js';
 import { openPostgresDb } from './postgres-db.js';
 
 export interface StoreOptions {
@@ -12,6 +13,11 @@ export interface StoreOptions {
   dataDir?: string;
   /** Embedded store in memory only (tests, benchmarks). */
   memory?: boolean;
+  /**
+   * Run the embedded store on the calling thread instead of its own worker thread (default: its own thread, so
+   * its CPU-heavy writes never stall the caller's network work). For comparisons in benchmarks.
+   */
+  embeddedOnCallingThread?: boolean;
 }
 
 export class StoreUnavailableError extends Error {
@@ -33,7 +39,8 @@ export async function openStore(options: StoreOptions = {}): Promise<Db> {
       );
     }
   } else {
-    db = await openPgliteDb(options.memory ? undefined : join(resolve(options.dataDir ?? './.rolecall'), 'pglite'));
+    const dir = options.memory ? undefined : join(resolve(options.dataDir ?? './.rolecall'), 'pglite');
+    db = options.embeddedOnCallingThread ? await openPgliteDb(dir) : await openPgliteThreadDb(dir);
   }
   await migrate(db);
   return db;

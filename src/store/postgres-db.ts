@@ -4,15 +4,22 @@ import type { Db } from './db.js';
 // count(*) and sums arrive as int8; numbers are what PGlite gives too, and our counts fit.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/** A transaction's connection. Statements may be issued before earlier ones finish: they run in order. */
 function fromClient(client: pg.PoolClient): Db {
+  let tail: Promise<unknown> = Promise.resolve();
+  const inOrder = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = tail.then(run);
+    tail = next.catch(() => {});
+    return next;
+  };
   return {
     driver: 'postgres',
     async query<T>(sql: string, params: unknown[] = []) {
-      const res = await client.query(sql, params);
+      const res = await inOrder(() => client.query(sql, params));
       return res.rows as T[];
     },
     async exec(sql: string) {
-      await client.query(sql);
+      await inOrder(() => client.query(sql));
     },
     async transaction<T>(fn: (tx: Db) => Promise<T>) {
       return fn(this);

@@ -71,18 +71,21 @@ export async function sprintIdsOfIssues(db: Db, site: string, issueIds: readonly
   return rows.map((r) => Number(r.id)).filter((n) => Number.isInteger(n));
 }
 
-/** Replaces the inferred facts of the given sprints (they are derived, so they are rewritten, not patched). */
+/**
+ * Replaces a project's inferred facts of the given sprints (they are derived, so they are rewritten, not
+ * patched).
+ */
 export async function replaceInferredSprintFacts(
   db: Db,
-  site: string,
+  scope: { site: string; project: string },
   sprintIds: readonly number[],
   facts: readonly Activity[],
 ): Promise<void> {
   if (sprintIds.length > 0) {
     await db.query(
-      `DELETE FROM activities WHERE site = $1 AND kind IN ('sprint.completed', 'sprint.planned')
-         AND detail->>'sprintId' = ANY($2::text[])`,
-      [site, sprintIds.map(String)],
+      `DELETE FROM activities WHERE site = $1 AND project = $2 AND kind IN ('sprint.completed', 'sprint.planned')
+         AND detail->>'sprintId' = ANY($3::text[])`,
+      [scope.site, scope.project, sprintIds.map(String)],
     );
   }
   await upsertActivities(db, facts);

@@ -63,6 +63,8 @@ export interface CollectOptions {
   /** Receives finished issues; called one at a time (writes are serialised by the caller's writer). */
   onBundles: (bundles: IssueBundle[]) => Promise<void>;
   onProgress?: (p: CollectProgress) => void;
+  /** Called once every request has been answered, before the last writes are flushed. */
+  onNetworkDone?: () => void;
   signal?: AbortSignal;
   /** Bundles batches that may wait for the store before producers slow down (bounds memory). */
   maxQueuedWrites?: number;
@@ -142,158 +144,168 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
     changelogBatches: 0,
     changelogBatchesDone: 0,
   };
-  const report = () =>
-    opts.onProgress?.({
-      pages: result.pages,
-      issuesSeen: result.issuesSeen,
-      issuesChanged: result.issuesChanged,
-      issuesDone: result.issuesDone,
-      changelogBatches: result.changelogBatches,
-      changelogBatchesDone: result.changelogBatchesDone,
-    });
-  // Writes run one at a time behind the network: producers only wait when too many are queued.
-  const writes = new SerialWriter(opts.maxQueuedWrites ?? 4);
-  const emit = (bundles: IssueBundle[]): Promise<void> => {
-    if (bundles.length === 0) return Promise.resolve();
-    return writes.enqueue(async () => {
-      await opts.onBundles(bundles);
-      result.issuesDone += bundles.length;
+  try {
+    const report = () =>
+      opts.onProgress?.({
+        pages: result.pages,
+        issuesSeen: result.issuesSeen,
+        issuesChanged: result.issuesChanged,
+        issuesDone: result.issuesDone,
+        changelogBatches: result.changelogBatches,
+        changelogBatchesDone: result.changelogBatchesDone,
+      });
+    // Writes run one at a time behind the network: producers only wait when too many are queued.
+    const writes = new SerialWriter(opts.maxQueuedWrites ?? 16);
+    const emit = (bundles: IssueBundle[]): Promise<void> => {
+      if (bundles.length === 0) return Promise.resolve();
+      return writes.enqueue(async () => {
+        await opts.onBundles(bundles);
+        result.issuesDone += bundles.length;
+        report();
+      });
+    };
+
+    const completeExtras = async (p: Pending, signal: AbortSignal): Promise<IssueBundle> => {
+      const f = p.issue.fields;
+      const comments: JiraComment[] = p.needComments
+        ? await site.comments(p.issue.id, signal)
+        : (f?.comment?.comments ?? []);
+      const worklogs: JiraWorklog[] = p.needWorklogs
+        ? await site.worklogs(p.issue.id, signal)
+        : (f?.worklog?.worklogs ?? []);
+      return { issue: p.issue, histories: p.histories, comments, worklogs };
+    };
+
+    const finish = (ready: Pending[]) => {
+      const bundles: IssueBundle[] = [];
+      for (const p of ready) {
+        if (p.needComments || p.needWorklogs) {
+          pool.submit(async (signal) => {
+            await emit([await completeExtras(p, signal)]);
+          });
+        } else {
+          const f = p.issue.fields;
+          bundles.push({
+            issue: p.issue,
+            histories: p.histories,
+            comments: f?.comment?.comments ?? [],
+            worklogs: f?.worklog?.worklogs ?? [],
+          });
+        }
+      }
+      return emit(bundles);
+    };
+
+    const changelogJob = (batch: Pending[]) => {
+      result.changelogBatches += 1;
+      pool.submit(async (signal) => {
+        if (cloud) {
+          const byId = new Map(batch.map((p) => [p.issue.id, [] as JiraHistory[]]));
+          let token: string | undefined;
+          do {
+            const page = await site.bulkChangelogs([...byId.keys()], token, signal);
+            for (const log of page.logs) byId.get(log.issueId)?.push(...log.histories);
+            token = page.nextPageToken;
+          } while (token);
+          for (const p of batch) p.histories = byId.get(p.issue.id) ?? p.histories;
+        } else {
+          for (const p of batch) p.histories = embeddedHistories(await site.issueWithChangelog(p.issue.id, signal));
+        }
+        result.changelogBatchesDone += 1;
+        await finish(batch);
+      });
+    };
+
+    // Truncated issues wait here until a well-packed batch can be cut from them (see changelog-batches.ts).
+    const waiting: Pending[] = [];
+    let waitingWeight = 0;
+    const queueChangelog = (p: Pending) => {
+      if (!cloud) {
+        changelogJob([p]);
+        return;
+      }
+      waiting.push(p);
+      waitingWeight += p.weight;
+      while (waitingWeight >= batchHistories + BULK_PAGE_HISTORIES || waiting.length >= batchSize) {
+        const next = extractBatch(waiting, batchHistories, BULK_PAGE_HISTORIES, batchSize);
+        waitingWeight -= totalWeight(next);
+        changelogJob(next);
+      }
+    };
+
+    /** Common to every strategy: skip unchanged issues, finish complete ones, batch truncated changelogs. */
+    const take = async (issues: JiraSearchIssue[], embedsChangelog: boolean) => {
+      result.issuesSeen += issues.length;
+      for (const i of issues) {
+        const u = jiraTimeMs(i.fields?.updated);
+        if (u !== undefined && (result.maxUpdatedMs === undefined || u > result.maxUpdatedMs)) result.maxUpdatedMs = u;
+      }
+      const changed = await opts.selectChanged(issues);
+      result.issuesChanged += changed.length;
+      const ready: Pending[] = [];
+      for (const issue of changed) {
+        const p: Pending = {
+          issue,
+          weight: issue.changelog?.total ?? 1,
+          histories: embeddedHistories(issue),
+          needComments: needsComments(issue),
+          needWorklogs: needsWorklogs(issue),
+        };
+        if (embedsChangelog && changelogComplete(issue)) {
+          ready.push(p);
+          continue;
+        }
+        queueChangelog(p);
+      }
+      await finish(ready);
+      writes.throwIfFailed();
       report();
-    });
-  };
+    };
 
-  const completeExtras = async (p: Pending, signal: AbortSignal): Promise<IssueBundle> => {
-    const f = p.issue.fields;
-    const comments: JiraComment[] = p.needComments
-      ? await site.comments(p.issue.id, signal)
-      : (f?.comment?.comments ?? []);
-    const worklogs: JiraWorklog[] = p.needWorklogs
-      ? await site.worklogs(p.issue.id, signal)
-      : (f?.worklog?.worklogs ?? []);
-    return { issue: p.issue, histories: p.histories, comments, worklogs };
-  };
-
-  const finish = (ready: Pending[]) => {
-    const bundles: IssueBundle[] = [];
-    for (const p of ready) {
-      if (p.needComments || p.needWorklogs) {
-        pool.submit(async (signal) => {
-          await emit([await completeExtras(p, signal)]);
-        });
-      } else {
-        const f = p.issue.fields;
-        bundles.push({
-          issue: p.issue,
-          histories: p.histories,
-          comments: f?.comment?.comments ?? [],
-          worklogs: f?.worklog?.worklogs ?? [],
-        });
-      }
+    if (strategy === 'hydrate') {
+      const fields = opts.fields;
+      const hydrations: Promise<void>[] = [];
+      let ordered: Promise<void> = Promise.resolve();
+      await walkSearch(
+        site,
+        { ...opts, fields: ['id'], pageSize: ID_PAGE, signal: pool.signal },
+        result,
+        async (ids) => {
+          for (let i = 0; i < ids.length; i += HYDRATE_BATCH) {
+            const slice = ids.slice(i, i + HYDRATE_BATCH).map((x) => x.id);
+            hydrations.push(
+              pool.run(async (signal) => {
+                const issues = await site.bulkIssues(slice, fields, ['changelog'], signal);
+                // `take` touches the shared batching state: keep its calls in order.
+                ordered = ordered.then(() => take(issues, true));
+                await ordered;
+              }),
+            );
+            await pool.whenBelow(site.concurrency * 2);
+          }
+        },
+      );
+      await Promise.all(hydrations);
+    } else {
+      await walkSearch(
+        site,
+        { ...opts, signal: pool.signal, ...(strategy === 'expand' ? { expand: ['changelog'] } : {}) },
+        result,
+        async (issues) => {
+          await take(issues, strategy === 'expand');
+          // Backpressure: never let the walk run more than a couple of batches ahead of the pool.
+          await pool.whenBelow(site.concurrency * 2);
+        },
+      );
     }
-    return emit(bundles);
-  };
-
-  const changelogJob = (batch: Pending[]) => {
-    result.changelogBatches += 1;
-    pool.submit(async (signal) => {
-      if (cloud) {
-        const byId = new Map(batch.map((p) => [p.issue.id, [] as JiraHistory[]]));
-        let token: string | undefined;
-        do {
-          const page = await site.bulkChangelogs([...byId.keys()], token, signal);
-          for (const log of page.logs) byId.get(log.issueId)?.push(...log.histories);
-          token = page.nextPageToken;
-        } while (token);
-        for (const p of batch) p.histories = byId.get(p.issue.id) ?? p.histories;
-      } else {
-        for (const p of batch) p.histories = embeddedHistories(await site.issueWithChangelog(p.issue.id, signal));
-      }
-      result.changelogBatchesDone += 1;
-      await finish(batch);
-    });
-  };
-
-  // Truncated issues wait here until a well-packed batch can be cut from them (see changelog-batches.ts).
-  const waiting: Pending[] = [];
-  let waitingWeight = 0;
-  const queueChangelog = (p: Pending) => {
-    if (!cloud) {
-      changelogJob([p]);
-      return;
-    }
-    waiting.push(p);
-    waitingWeight += p.weight;
-    while (waitingWeight >= batchHistories + BULK_PAGE_HISTORIES || waiting.length >= batchSize) {
-      const next = extractBatch(waiting, batchHistories, BULK_PAGE_HISTORIES, batchSize);
-      waitingWeight -= totalWeight(next);
-      changelogJob(next);
-    }
-  };
-
-  /** Common to every strategy: skip unchanged issues, finish complete ones, batch truncated changelogs. */
-  const take = async (issues: JiraSearchIssue[], embedsChangelog: boolean) => {
-    result.issuesSeen += issues.length;
-    for (const i of issues) {
-      const u = jiraTimeMs(i.fields?.updated);
-      if (u !== undefined && (result.maxUpdatedMs === undefined || u > result.maxUpdatedMs)) result.maxUpdatedMs = u;
-    }
-    const changed = await opts.selectChanged(issues);
-    result.issuesChanged += changed.length;
-    const ready: Pending[] = [];
-    for (const issue of changed) {
-      const p: Pending = {
-        issue,
-        weight: issue.changelog?.total ?? 1,
-        histories: embeddedHistories(issue),
-        needComments: needsComments(issue),
-        needWorklogs: needsWorklogs(issue),
-      };
-      if (embedsChangelog && changelogComplete(issue)) {
-        ready.push(p);
-        continue;
-      }
-      queueChangelog(p);
-    }
-    await finish(ready);
-    writes.throwIfFailed();
-    report();
-  };
-
-  if (strategy === 'hydrate') {
-    const fields = opts.fields;
-    const hydrations: Promise<void>[] = [];
-    let ordered: Promise<void> = Promise.resolve();
-    await walkSearch(site, { ...opts, fields: ['id'], pageSize: ID_PAGE, signal: pool.signal }, result, async (ids) => {
-      for (let i = 0; i < ids.length; i += HYDRATE_BATCH) {
-        const slice = ids.slice(i, i + HYDRATE_BATCH).map((x) => x.id);
-        hydrations.push(
-          pool.run(async (signal) => {
-            const issues = await site.bulkIssues(slice, fields, ['changelog'], signal);
-            // `take` touches the shared batching state: keep its calls in order.
-            ordered = ordered.then(() => take(issues, true));
-            await ordered;
-          }),
-        );
-        await pool.whenBelow(site.concurrency * 2);
-      }
-    });
-    await Promise.all(hydrations);
-  } else {
-    await walkSearch(
-      site,
-      { ...opts, signal: pool.signal, ...(strategy === 'expand' ? { expand: ['changelog'] } : {}) },
-      result,
-      async (issues) => {
-        await take(issues, strategy === 'expand');
-        // Backpressure: never let the walk run more than a couple of batches ahead of the pool.
-        await pool.whenBelow(site.concurrency * 2);
-      },
-    );
+    // The last batches are the tail everyone waits for: spread them over the pool as parallel token chains.
+    for (const last of finalBatches(waiting, site.concurrency)) changelogJob(last);
+    await pool.drain();
+    opts.onNetworkDone?.();
+    await writes.flush();
+  } finally {
+    pool.close();
   }
-  // The last batches are the tail everyone waits for: spread them over the pool as parallel token chains.
-  for (const last of finalBatches(waiting, site.concurrency)) changelogJob(last);
-  await pool.drain();
-  await writes.flush();
   return result;
 }
 

@@ -161,31 +161,55 @@ export interface Discovered {
   fetched: boolean;
 }
 
-/** Site and project discovery, from the cache when fresh (and not `refresh`), else from Jira and cached. */
+/** Cached discovery entries still within their TTL: the site's, and each project's by key. */
+export interface CachedDiscovery {
+  site?: SiteDiscovery;
+  projects: Map<string, ProjectDiscovery>;
+}
+
+/** Reads what the cache holds for a run up front, so projects need not wait for the store to start fetching. */
+export async function readCachedDiscovery(
+  db: Db,
+  siteId: string,
+  projects: readonly string[],
+  config: RolecallConfig,
+): Promise<CachedDiscovery> {
+  const ttl = discoveryTtlMs(config);
+  const site = await readDiscovery<SiteDiscovery>(db, siteId, 'site', ttl);
+  const byKey = new Map<string, ProjectDiscovery>();
+  for (const p of projects) {
+    const info = await readDiscovery<ProjectDiscovery>(db, siteId, `project:${p}`, ttl);
+    if (info) byKey.set(p, info);
+  }
+  return { ...(site ? { site } : {}), projects: byKey };
+}
+
+/**
+ * Site and project discovery: from `cached` when there (and not `refresh`), else from Jira. What was fetched is
+ * returned in `toCache` for the caller to store (in its own transaction).
+ */
 export async function discover(opts: {
-  db: Db;
   site: JiraSite;
   project: string;
   config: RolecallConfig;
+  cached: { site?: SiteDiscovery; project?: ProjectDiscovery };
   refresh?: boolean;
+  /** Site discovery already fetched in this run (several projects share it): used as is, even with `refresh`. */
+  siteInfo?: SiteDiscovery;
   log?: Logger;
   signal?: AbortSignal;
-}): Promise<Discovered> {
-  const { db, site, project, config, signal } = opts;
-  const ttl = discoveryTtlMs(config);
-  let fetched = false;
-  let siteInfo = opts.refresh ? undefined : await readDiscovery<SiteDiscovery>(db, site.id, 'site', ttl);
+}): Promise<Discovered & { toCache: Array<{ key: string; value: unknown }> }> {
+  const { site, project, config, signal } = opts;
+  const toCache: Array<{ key: string; value: unknown }> = [];
+  let siteInfo = opts.siteInfo ?? (opts.refresh ? undefined : opts.cached.site);
   if (!siteInfo || siteInfo.flavour !== site.flavour) {
     siteInfo = await discoverSite(site, signal);
-    await writeDiscovery(db, site.id, 'site', siteInfo);
-    fetched = true;
+    toCache.push({ key: 'site', value: siteInfo });
   }
-  const projectKey = `project:${project}`;
-  let projectInfo = opts.refresh ? undefined : await readDiscovery<ProjectDiscovery>(db, site.id, projectKey, ttl);
+  let projectInfo = opts.refresh ? undefined : opts.cached.project;
   if (!projectInfo) {
     projectInfo = await discoverProject(site, project, signal);
-    await writeDiscovery(db, site.id, projectKey, projectInfo);
-    fetched = true;
+    toCache.push({ key: `project:${project}`, value: projectInfo });
   }
   const estimation = projectInfo.boards.map((b) => b.estimationFieldId).filter((x): x is string => !!x);
   const fields = resolveFields(
@@ -199,8 +223,18 @@ export async function discover(opts: {
     estimation,
     config.jira.fields,
   );
+  const fetched = toCache.length > 0;
   opts.log?.debug({ project, fields: { ...fields, byName: undefined }, fetched }, 'discovery');
-  return { site: siteInfo, project: projectInfo, fields, fetched };
+  return { site: siteInfo, project: projectInfo, fields, fetched, toCache };
+}
+
+/** Stores what `discover` fetched. */
+export async function cacheDiscovery(
+  db: Db,
+  siteId: string,
+  entries: ReadonlyArray<{ key: string; value: unknown }>,
+): Promise<void> {
+  for (const e of entries) await writeDiscovery(db, siteId, e.key, e.value);
 }
 
 /** Stores refreshed sprints back into the project's cached discovery (keeps its fetch time). */

@@ -12,12 +12,22 @@ import { silentLogger } from '../log/logger.js';
 import { upsertActivities } from '../store/activities.js';
 import type { Db } from '../store/db.js';
 import { storedIssueUpdates, upsertIssues } from '../store/issues.js';
+import { PendingTransaction } from '../store/pending-transaction.js';
 import { upsertPeople } from '../store/people.js';
 import { readSprintChanges, replaceInferredSprintFacts, sprintIdsOfIssues } from '../store/sprint-facts.js';
 import { upsertSprints } from '../store/sprints.js';
-import { readCursor, writeCursor } from '../store/sync-cursors.js';
+import { readCursor, type SyncCursor, writeCursor } from '../store/sync-cursors.js';
 import { type ChangelogStrategy, type CollectProgress, collectIssues, SEARCH_FIELDS } from './collect.js';
-import { cacheSprints, type Discovered, discover, fetchSprints } from './discovery.js';
+import {
+  type CachedDiscovery,
+  cacheDiscovery,
+  cacheSprints,
+  type Discovered,
+  discover,
+  fetchSprints,
+  readCachedDiscovery,
+  type SiteDiscovery,
+} from './discovery.js';
 import { customFieldsToRead } from './fields.js';
 import type { NormaliseContext } from './normalise/context.js';
 import { type IssueBundle, normaliseIssue } from './normalise/issue.js';
@@ -82,6 +92,8 @@ export interface SyncOptions {
 
 /** Facts and rows go to the store in batches of this many issues, inside the project's transaction. */
 const WRITE_BATCH_ISSUES = 200;
+/** Written batches the store may still be working on while the next one is normalised. */
+const WRITES_IN_FLIGHT = 2;
 
 /** Errors that would fail every project the same way: stop instead of repeating them. */
 function isSiteWide(err: unknown): boolean {
@@ -103,38 +115,61 @@ export function siteFromCliConfig(
 }
 
 /**
- * Syncs projects one after another. Each project is all-or-nothing: its facts, issues, inferred sprint facts
- * and cursor are written in one transaction, so a failure leaves the store as it was. A failed project is
- * reported in the summary and the others still run, unless the failure is site-wide (credentials, URL).
+ * Syncs projects, each all-or-nothing: its facts, issues, inferred sprint facts and cursor are written in one
+ * transaction, so a failure leaves the store as it was. A failed project is reported in the summary and the
+ * others still run, unless the failure is site-wide (credentials, URL).
+ *
+ * Projects overlap by one: the next starts fetching once the current one has nothing left to ask Jira, while the
+ * current one finishes its writes. The embedded store grants the next project's transaction when the current
+ * one has committed, so the network never idles at a project boundary waiting for the store.
  */
 export async function syncProjects(opts: SyncOptions): Promise<SyncSummary> {
   const started = performance.now();
-  const { site } = opts;
+  const { site, db } = opts;
   const stats0 = site.stats;
-  const projects: ProjectSyncSummary[] = [];
-  for (const [index, project] of opts.projects.entries()) {
-    try {
-      projects.push(await syncProject(opts, project, index));
-    } catch (err) {
-      if (isSiteWide(err) || opts.signal?.aborted) throw err;
-      opts.log?.error({ project, err }, 'project sync failed');
-      projects.push({
-        project,
-        ok: false,
-        full: !!opts.full,
-        issuesSeen: 0,
-        issues: 0,
-        factsWritten: 0,
-        factsDeleted: 0,
-        issuesDeleted: 0,
-        reconciled: false,
-        requests: 0,
-        rateLimitWaits: 0,
-        durationMs: 0,
-        error: errorSummary(err),
-      });
-    }
+  const run: RunState = {
+    cursors: new Map(),
+    cached: await readCachedDiscovery(db, site.id, opts.projects, opts.config),
+  };
+  for (const project of opts.projects) {
+    const cursor = await readCursor(db, site.id, project);
+    if (cursor) run.cursors.set(project, cursor);
   }
+  // One project's site-wide failure stops the others in flight.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let fatal: { error: unknown } | undefined;
+  const outcomes: Array<Promise<ProjectSyncSummary>> = [];
+  try {
+    for (const [index, project] of opts.projects.entries()) {
+      if (fatal || stop.signal.aborted) break;
+      let networkDone!: () => void;
+      const handOver = new Promise<void>((resolve) => {
+        networkDone = resolve;
+      });
+      const outcome = syncProject({ ...opts, signal: stop.signal }, project, index, run, networkDone)
+        .catch((err: unknown): ProjectSyncSummary => {
+          if (isSiteWide(err) || opts.signal?.aborted) {
+            fatal ??= { error: opts.signal?.aborted ? (opts.signal.reason ?? err) : err };
+            stop.abort(err);
+            throw err;
+          }
+          if (stop.signal.aborted) throw err;
+          opts.log?.error({ project, err }, 'project sync failed');
+          return failedSummary(project, !!opts.full, err);
+        })
+        .finally(networkDone);
+      outcome.catch(() => {});
+      outcomes.push(outcome);
+      await handOver;
+    }
+    await Promise.allSettled(outcomes);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  if (fatal) throw fatal.error;
+  const projects = await Promise.all(outcomes);
   const stats = site.stats;
   return {
     site: site.id,
@@ -145,6 +180,24 @@ export async function syncProjects(opts: SyncOptions): Promise<SyncSummary> {
     rateLimitWaits: stats.rateLimited - stats0.rateLimited,
     rateLimitWaitMs: stats.rateLimitWaitMs - stats0.rateLimitWaitMs,
     durationMs: Math.round(performance.now() - started),
+  };
+}
+
+function failedSummary(project: string, full: boolean, err: unknown): ProjectSyncSummary {
+  return {
+    project,
+    ok: false,
+    full,
+    issuesSeen: 0,
+    issues: 0,
+    factsWritten: 0,
+    factsDeleted: 0,
+    issuesDeleted: 0,
+    reconciled: false,
+    requests: 0,
+    rateLimitWaits: 0,
+    durationMs: 0,
+    error: errorSummary(err),
   };
 }
 
@@ -184,12 +237,27 @@ function sprintsChanged(a: Discovered['project']['sprints'], b: Discovered['proj
     .map((s) => s.id);
 }
 
-async function syncProject(opts: SyncOptions, project: string, index: number): Promise<ProjectSyncSummary> {
-  const { db, site, config, signal } = opts;
+/** What the projects of one run share, read from the store before the first project starts. */
+interface RunState {
+  cursors: Map<string, SyncCursor>;
+  cached: CachedDiscovery;
+  /** Site discovery, fetched (or read) once per run rather than once per project. */
+  siteInfo?: SiteDiscovery;
+}
+
+async function syncProject(
+  opts: SyncOptions,
+  project: string,
+  index: number,
+  run: RunState,
+  networkDone: () => void,
+): Promise<ProjectSyncSummary> {
+  const { db, config, signal } = opts;
+  // Its own request counter: the next project's requests overlap this one's tail.
+  const site = opts.site.scoped();
   const log = (opts.log ?? silentLogger).child({ project });
   const now = opts.now ?? Date.now;
   const started = performance.now();
-  const stats0 = site.stats;
   let collected: CollectProgress = {
     pages: 0,
     issuesSeen: 0,
@@ -199,7 +267,7 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
     changelogBatchesDone: 0,
   };
   const progress = (phase: SyncProgress['phase']) => {
-    const s = site.stats;
+    const s = opts.site.stats;
     opts.onProgress?.({
       ...collected,
       project,
@@ -212,36 +280,54 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
     });
   };
 
-  progress('discovery');
-  const cursor = await readCursor(db, site.id, project);
-  const full = !!opts.full || !cursor?.watermark;
-  const discovered = await discover({
-    db,
-    site,
-    project,
-    config,
-    refresh: !!opts.full,
-    log,
-    ...(signal ? { signal } : {}),
-  });
-  const ctx = normaliseContext(site.id, discovered);
-  const lookbackMs = parseDuration(config.sync.lookback) ?? 180 * 86_400_000;
-  // A first or full sync reaches back relative to Jira's own clock; an incremental one starts at the cursor
-  // (minus the overlap), written in the API user's time zone as JQL expects.
-  const since = full
-    ? `-${Math.ceil(lookbackMs / 60_000)}m`
-    : jqlDateTime(
-        (jiraTimeMs(cursor?.watermark) ?? now()) - config.sync.overlapMinutes * 60_000,
-        discovered.site.timeZone,
-      );
-  const jql = `project = "${project}" AND updated >= "${since}" ORDER BY created ASC, key ASC`;
-  const fields = [...SEARCH_FIELDS, ...customFieldsToRead(discovered.fields)];
+  // Asked for now, granted once earlier projects have committed; the network work below starts regardless.
+  const pending = new PendingTransaction(db);
+  try {
+    const summary = await syncInto(pending.tx);
+    await pending.commit();
+    progress('done');
+    log.debug({ summary }, 'project synced');
+    return summary;
+  } catch (err) {
+    await pending.rollback(err);
+    throw err;
+  }
 
-  const reconcileMs = parseDuration(config.sync.reconcileEvery) ?? 86_400_000;
-  const lastReconcile = jiraTimeMs(cursor?.lastReconcileAt);
-  const reconcileDue = full || lastReconcile === undefined || now() - lastReconcile >= reconcileMs;
+  async function syncInto(store: Promise<Db>): Promise<ProjectSyncSummary> {
+    progress('discovery');
+    const cursor = run.cursors.get(project);
+    const full = !!opts.full || !cursor?.watermark;
+    const discovered = await discover({
+      site,
+      project,
+      config,
+      cached: { ...(run.cached.site ? { site: run.cached.site } : {}), project: run.cached.projects.get(project) },
+      refresh: !!opts.full,
+      ...(run.siteInfo ? { siteInfo: run.siteInfo } : {}),
+      log,
+      ...(signal ? { signal } : {}),
+    });
+    run.siteInfo = discovered.site;
+    const ctx = normaliseContext(site.id, discovered);
+    const lookbackMs = parseDuration(config.sync.lookback) ?? 180 * 86_400_000;
+    // A first or full sync reaches back relative to Jira's own clock; an incremental one starts at the cursor
+    // (minus the overlap), written in the API user's time zone as JQL expects.
+    const since = full
+      ? `-${Math.ceil(lookbackMs / 60_000)}m`
+      : jqlDateTime(
+          (jiraTimeMs(cursor?.watermark) ?? now()) - config.sync.overlapMinutes * 60_000,
+          discovered.site.timeZone,
+        );
+    const jql = `project = "${project}" AND updated >= "${since}" ORDER BY created ASC, key ASC`;
+    const fields = [...SEARCH_FIELDS, ...customFieldsToRead(discovered.fields)];
 
-  const result = await db.transaction(async (tx) => {
+    const reconcileMs = parseDuration(config.sync.reconcileEvery) ?? 86_400_000;
+    const lastReconcile = jiraTimeMs(cursor?.lastReconcileAt);
+    // A project never synced has nothing stored that could have been deleted: its first sync needs no census,
+    // and counts as one (everything it stores, it has just seen).
+    const firstSync = cursor === undefined;
+    const reconcileDue = !firstSync && (full || lastReconcile === undefined || now() - lastReconcile >= reconcileMs);
+
     let factsWritten = 0;
     const touchedSprints = new Set<number>();
     // Sprints are refreshed once per sync, and only when something changed: phases need current sprint dates.
@@ -254,11 +340,15 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
       discovered.project.sprints = after;
       ctx.sprints = Object.fromEntries(after.map((s) => [String(s.id), s]));
       for (const id of sprintsChanged(before, after)) touchedSprints.add(id);
-      await cacheSprints(tx, site.id, discovered.project);
+      await cacheSprints(await store, site.id, discovered.project);
     };
 
+    // Statements reach the store in order; the next batch is normalised while the store writes the previous
+    // ones (at most WRITES_IN_FLIGHT outstanding), so neither waits for the other.
+    const inFlight: Array<Promise<unknown>> = [];
     const writeBundles = async (bundles: IssueBundle[]) => {
       await refreshSprints();
+      const tx = await store;
       for (let i = 0; i < bundles.length; i += WRITE_BATCH_ISSUES) {
         const slice = bundles.slice(i, i + WRITE_BATCH_ISSUES);
         learnFromBundles(ctx, slice);
@@ -275,9 +365,16 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
             for (const id of [...(f.detail.from as number[]), ...(f.detail.to as number[])]) touchedSprints.add(id);
           }
         }
-        factsWritten += await upsertActivities(tx, facts);
-        await upsertIssues(tx, rows);
-        await upsertPeople(tx, people);
+        const written = Promise.all([
+          upsertActivities(tx, facts).then((n) => {
+            factsWritten += n;
+          }),
+          upsertIssues(tx, rows),
+          upsertPeople(tx, people),
+        ]);
+        written.catch(() => {});
+        inFlight.push(written);
+        while (inFlight.length > WRITES_IN_FLIGHT) await inFlight.shift();
       }
     };
 
@@ -286,14 +383,14 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
       for (const i of issues) seen.add(i.id);
       if (full) return issues;
       const stored = await storedIssueUpdates(
-        tx,
+        await store,
         site.id,
         issues.map((i) => i.id),
       );
       return issues.filter((i) => {
-        const seen = stored.get(i.id);
+        const before = stored.get(i.id);
         const updated = jiraTimeMs(i.fields?.updated);
-        return seen === undefined || updated === undefined || updated !== seen;
+        return before === undefined || updated === undefined || updated !== before;
       });
     };
 
@@ -315,9 +412,17 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
         collected = p;
         progress('issues');
       },
+      onNetworkDone: () => {
+        // Jira has nothing more to tell about this project unless the census is still walking.
+        if (!census) networkDone();
+        else void census.then(networkDone, networkDone);
+      },
       ...(signal ? { signal } : {}),
     });
     collected = { ...walk };
+    await Promise.all(inFlight);
+    const tx = await store;
+    await cacheDiscovery(tx, site.id, discovered.toCache);
 
     let deleted: { issues: number; facts: number; issueIds: string[] } = { issues: 0, facts: 0, issueIds: [] };
     if (census) {
@@ -333,6 +438,7 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
       // Inferred sprint facts those issues supported must be recomputed without them.
       for (const id of await sprintIdsOfIssues(tx, site.id, deleted.issueIds)) touchedSprints.add(id);
     }
+    networkDone();
 
     progress('inference');
     const sprintIds = full ? discovered.project.sprints.map((s) => s.id) : [...touchedSprints];
@@ -352,7 +458,7 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
       );
       await replaceInferredSprintFacts(
         tx,
-        site.id,
+        { site: site.id, project },
         relevant.map((s) => s.id),
         inferred,
       );
@@ -380,7 +486,7 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
     const previous = jiraTimeMs(cursor?.watermark);
     // Nothing seen: nothing changed since the previous watermark, which therefore still holds.
     const watermark = walk.issuesSeen === 0 && previous !== undefined ? previous : Math.min(...candidates);
-    const stats = site.stats;
+    const stats = site.scopeStats;
     const summary: ProjectSyncSummary = {
       project,
       ok: true,
@@ -391,8 +497,8 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
       factsDeleted: deleted.facts,
       issuesDeleted: deleted.issues,
       reconciled: reconcileDue,
-      requests: stats.requests - stats0.requests,
-      rateLimitWaits: stats.rateLimited - stats0.rateLimited,
+      requests: stats.requests,
+      rateLimitWaits: stats.rateLimited,
       durationMs: Math.round(performance.now() - started),
     };
     const nowIso = new Date(now()).toISOString();
@@ -401,12 +507,9 @@ async function syncProject(opts: SyncOptions, project: string, index: number): P
       project,
       watermark: new Date(watermark).toISOString(),
       lastFullAt: full ? nowIso : (cursor?.lastFullAt ?? null),
-      lastReconcileAt: reconcileDue ? nowIso : (cursor?.lastReconcileAt ?? null),
+      lastReconcileAt: reconcileDue || firstSync ? nowIso : (cursor?.lastReconcileAt ?? null),
       lastSummary: summary,
     });
     return summary;
-  });
-  progress('done');
-  log.debug({ summary: result }, 'project synced');
-  return result;
+  }
 }

@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * A bounded task pool for pipelined I/O: at most `size` tasks run at once, the first failure aborts the rest
  * (through `signal`) and is rethrown by `drain()`. `submit` never blocks; callers apply backpressure with
@@ -9,14 +11,21 @@ export class TaskPool {
   private failure: { error: unknown } | undefined;
   private waiters: Array<() => void> = [];
   private readonly controller = new AbortController();
+  private detachParent: () => void = () => {};
 
   constructor(
     private readonly size: number,
     parent?: AbortSignal,
   ) {
+    // Every running task's requests listen on this signal: `size` tasks legitimately exceed Node's default 10.
+    setMaxListeners(Math.max(10, size * 4), this.controller.signal);
     if (parent) {
       if (parent.aborted) this.controller.abort(parent.reason);
-      else parent.addEventListener('abort', () => this.controller.abort(parent.reason), { once: true });
+      else {
+        const onAbort = () => this.controller.abort(parent.reason);
+        parent.addEventListener('abort', onAbort, { once: true });
+        this.detachParent = () => parent.removeEventListener('abort', onAbort);
+      }
     }
   }
 
@@ -102,6 +111,11 @@ export class TaskPool {
   /** Waits for every task; throws the first failure. */
   async drain(): Promise<void> {
     await this.whenBelow(1);
+  }
+
+  /** Stops listening to the parent signal (a long-lived one would otherwise collect a listener per pool). */
+  close(): void {
+    this.detachParent();
   }
 
   /** The failure so far, if any (lets a producer stop early). */

@@ -34,6 +34,8 @@ describe.each(DRIVERS)('incremental sync (%s)', (_driver, open) => {
     sim = await startSimulator({ scenario });
     const first = await run();
     expect(first.ok).toBe(true);
+    // Projects overlap, yet every request is counted against exactly one of them.
+    expect(first.projects.reduce((n, p) => n + p.requests, 0)).toBe(first.requests);
   });
   afterAll(async () => {
     await sim.close();
@@ -51,6 +53,7 @@ describe.each(DRIVERS)('incremental sync (%s)', (_driver, open) => {
       expect(p.requests).toBeLessThanOrEqual(2);
       expect(p.issues).toBe(0);
     }
+    expect(summary.projects.reduce((n, p) => n + p.requests, 0)).toBe(summary.requests);
     expect(await liveFacts(db, siteId)).toEqual(before);
   });
 

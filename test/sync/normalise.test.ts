@@ -268,6 +268,29 @@ describe('normaliseIssue', () => {
     expect(n.people.map((p) => p.accountId).sort()).toEqual(['dev', 'lead', 'po', 'qa']);
   });
 
+  it('records a labels edit as the labels added and removed, not the whole lists', () => {
+    const out = normaliseIssue(
+      {
+        issue,
+        histories: [
+          history('1', '2026-02-03T00:00:00Z', user('po'), [
+            { field: 'labels', fieldId: 'labels', fromString: 'ux triage', toString: 'ux research' },
+          ]),
+        ],
+        comments: [],
+        worklogs: [],
+      },
+      ctx(),
+    );
+    const refined = out.facts.find((f) => f.kind === 'issue.refined');
+    expect(refined?.detail).toEqual({
+      field: 'labels',
+      added: ['research'],
+      removed: ['triage'],
+      labels: ['research', 'triage'],
+    });
+  });
+
   it('types apps and anonymised accounts, keeping their facts', () => {
     const out = normaliseIssue(
       {

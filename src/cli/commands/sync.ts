@@ -44,16 +44,13 @@ function progressReporter(json: boolean): { update: (p: SyncProgress) => void; s
       cliProgress.Presets.shades_classic,
     );
     let started = false;
-    let project = '';
-    let projectStart = Date.now();
+    // Projects overlap briefly (one finishing its writes while the next fetches): keep each one's own clock.
+    const projectStarts = new Map<string, number>();
     return {
       update(p) {
-        if (p.project !== project) {
-          project = p.project;
-          projectStart = Date.now();
-        }
+        if (!projectStarts.has(p.project)) projectStarts.set(p.project, Date.now());
         const total = Math.max(1, p.issuesChanged, p.issuesSeen);
-        const elapsed = Date.now() - projectStart;
+        const elapsed = Date.now() - (projectStarts.get(p.project) ?? Date.now());
         const etaMs = p.issuesDone > 0 ? (elapsed / p.issuesDone) * Math.max(0, total - p.issuesDone) : undefined;
         const payload = {
           project: `${p.project} (${p.projectIndex + 1}/${p.projectCount}) ${p.phase}`,

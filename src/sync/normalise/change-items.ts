@@ -84,3 +84,8 @@ export function sprintIds(value: string | null | undefined): number[] {
     .map((s) => Number(s.trim()))
     .filter((n) => Number.isInteger(n) && n > 0);
 }
+
+/** Labels of a labels item's `fromString`/`toString`: Jira lists them separated by spaces (labels have none). */
+export function labelList(value: string | null | undefined): string[] {
+  return value ? value.split(' ').filter(Boolean) : [];
+}

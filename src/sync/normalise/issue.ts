@@ -10,7 +10,7 @@ import type {
 import type { IssueRow } from '../../store/issues.js';
 import type { PersonRow } from '../../store/people.js';
 import { type Actor, actorOf, UNKNOWN_ACTOR } from './actors.js';
-import { type ChangeRole, changeRole, sprintIds } from './change-items.js';
+import { type ChangeRole, changeRole, labelList, sprintIds } from './change-items.js';
 import { inClosingWindow, type NormaliseContext, type SprintInfo } from './context.js';
 import { jiraTimeIso, jiraTimeMs } from './time.js';
 
@@ -100,8 +100,15 @@ function itemDetail(
     case 'acceptanceCriteria':
       // Long text: the fact says that it changed, not what it says (facts stay small).
       return { field };
-    case 'labels':
-      return { field, from: item.fromString ?? null, to: item.toString ?? null };
+    case 'labels': {
+      // The change, not the whole list before and after (lists that automation keeps growing would make every
+      // fact long); `labels` holds the labels it touched, for the rules' `labels` match.
+      const from = new Set(labelList(item.fromString));
+      const to = new Set(labelList(item.toString));
+      const added = [...to].filter((l) => !from.has(l));
+      const removed = [...from].filter((l) => !to.has(l));
+      return { field, added, removed, labels: [...added, ...removed] };
+    }
     case 'components':
     case 'priority':
       // Ids, not display names: names are translated per site language.
