@@ -85,9 +85,7 @@ describe('embedded store lifecycle', () => {
 
   it('keeps what was written on disk across close and reopen; closing twice is harmless', async () => {
     const db = await openStore({ dataDir: dir });
-    await db.query(
-      `INSERT INTO sync_cursors (site, project, watermark) VALUES ('s', 'P', '2026-11-01T00:00:00Z')`,
-    );
+    await db.query(`INSERT INTO sync_cursors (site, project, watermark) VALUES ('s', 'P', '2026-11-01T00:00:00Z')`);
     await db.close();
     await db.close();
     await expect(db.query('SELECT 1')).rejects.toThrow(/stopped/);
