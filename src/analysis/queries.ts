@@ -3,6 +3,7 @@ import { compileRuleCase } from '../classify/sql.js';
 import type { Activity, ActivityKind, ActorType } from '../domain/activity.js';
 import { activityFromRow } from '../store/activities.js';
 import type { Db } from '../store/db.js';
+import { issueFactsCondition } from '../store/issue-facts.js';
 
 /** The fields of a stored fact that evidence and findings show. */
 export interface FactInfo {
@@ -227,9 +228,10 @@ export async function nextSprintItems(db: Db, team: TeamFilter, asOf: string): P
   if (!sprint) return null;
   const items = await db.query<{ issue_id: string; issue_key: string; refined: boolean; estimated: boolean }>(
     `SELECT i.issue_id, i.issue_key,
-            EXISTS (SELECT 1 FROM activities a WHERE a.site = i.site AND a.issue_id = i.issue_id
+            EXISTS (SELECT 1 FROM activities a WHERE ${issueFactsCondition('a.id', 'i.site', 'i.issue_id')}
                       AND a.kind = 'issue.refined' AND a.deleted_at IS NULL AND a.at < $4::timestamptz) AS refined,
-            (i.story_points IS NOT NULL OR EXISTS (SELECT 1 FROM activities a WHERE a.site = i.site AND a.issue_id = i.issue_id
+            (i.story_points IS NOT NULL OR EXISTS (SELECT 1 FROM activities a
+                      WHERE ${issueFactsCondition('a.id', 'i.site', 'i.issue_id')}
                       AND a.kind = 'issue.estimated' AND a.deleted_at IS NULL AND a.at < $4::timestamptz)) AS estimated
      FROM issues i
      WHERE i.site = $1 AND i.project = ANY($2::text[]) AND i.deleted_at IS NULL AND i.hierarchy_level >= 0
@@ -254,9 +256,11 @@ export async function nextSprintItems(db: Db, team: TeamFilter, asOf: string): P
 export async function latestFactPerIssue(db: Db, site: string, issueIds: readonly string[]): Promise<Activity[]> {
   if (issueIds.length === 0) return [];
   const rows = await db.query<Parameters<typeof activityFromRow>[0]>(
-    `SELECT DISTINCT ON (issue_id) *
-     FROM activities WHERE site = $1 AND issue_id = ANY($2::text[]) AND deleted_at IS NULL
-     ORDER BY issue_id, at DESC`,
+    `SELECT latest.* FROM unnest($2::text[]) AS u(issue_id)
+     CROSS JOIN LATERAL (SELECT * FROM activities a
+                         WHERE ${issueFactsCondition('a.id', '$1::text', 'u.issue_id')} AND a.deleted_at IS NULL
+                         ORDER BY a.at DESC LIMIT 1) AS latest
+     ORDER BY latest.issue_id`,
     [site, [...issueIds]],
   );
   return rows.map(activityFromRow);

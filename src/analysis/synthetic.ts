@@ -181,7 +181,7 @@ export function* syntheticFacts(options: SyntheticOptions): Generator<Activity[]
     } else if (detail.assigneeId === '=') detail = { ...detail, assigneeId: person.id };
     const at = new Date(untilMs - Math.floor(rnd() * spanMs)).toISOString();
     batch.push({
-      id: `${site}:${n}`,
+      id: `${site}:${project}:${issueNo}:${n}`,
       site,
       project,
       issueKey,

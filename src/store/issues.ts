@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { issueFactsCondition } from './issue-facts.js';
 
 /** A row of the `issues` table. */
 export interface IssueRow {
@@ -85,8 +86,8 @@ export async function markIssuesDeleted(
     at,
   ]);
   const rows = await db.query<{ n: number }>(
-    `WITH d AS (UPDATE activities SET deleted_at = $3
-                WHERE site = $1 AND issue_id = ANY($2::text[]) AND deleted_at IS NULL RETURNING 1)
+    `WITH d AS (UPDATE activities a SET deleted_at = $3 FROM unnest($2::text[]) AS u(issue_id)
+                WHERE ${issueFactsCondition('a.id', '$1::text', 'u.issue_id')} AND a.deleted_at IS NULL RETURNING 1)
      SELECT count(*)::int AS n FROM d`,
     [site, issueIds, at],
   );
@@ -110,8 +111,8 @@ export async function restoreIssues(db: Db, site: string, issueIds: readonly str
     issueIds,
   ]);
   await db.query(
-    `UPDATE activities SET deleted_at = NULL
-     WHERE site = $1 AND issue_id = ANY($2::text[]) AND kind NOT IN ('sprint.completed', 'sprint.planned')`,
+    `UPDATE activities a SET deleted_at = NULL FROM unnest($2::text[]) AS u(issue_id)
+     WHERE ${issueFactsCondition('a.id', '$1::text', 'u.issue_id')}`,
     [site, issueIds],
   );
 }

@@ -1,6 +1,7 @@
 import type { Activity, ActorType, SprintPhase } from '../domain/activity.js';
 import { upsertActivities } from './activities.js';
 import type { Db } from './db.js';
+import { issueFactsCondition } from './issue-facts.js';
 
 /** An `issue.sprint_changed` fact as sprint inference reads it. */
 export interface StoredSprintChange {
@@ -63,9 +64,10 @@ export async function readSprintChanges(
 export async function sprintIdsOfIssues(db: Db, site: string, issueIds: readonly string[]): Promise<number[]> {
   if (issueIds.length === 0) return [];
   const rows = await db.query<{ id: string }>(
-    `SELECT DISTINCT e.v AS id FROM activities,
-       jsonb_array_elements_text((detail->'from') || (detail->'to')) AS e(v)
-     WHERE site = $1 AND issue_id = ANY($2::text[]) AND kind = 'issue.sprint_changed'`,
+    `SELECT DISTINCT e.v AS id FROM unnest($2::text[]) AS u(issue_id)
+       JOIN activities a ON ${issueFactsCondition('a.id', '$1::text', 'u.issue_id')},
+       jsonb_array_elements_text((a.detail->'from') || (a.detail->'to')) AS e(v)
+     WHERE a.kind = 'issue.sprint_changed'`,
     [site, issueIds],
   );
   return rows.map((r) => Number(r.id)).filter((n) => Number.isInteger(n));

@@ -134,7 +134,7 @@ describe('analysis verdicts under ±10% noise in activity volumes', () => {
         );
       }
     }
-    return out.map((f) => ({ ...f, site, id: `${site}:${f.id}` }));
+    return out.map((f) => ({ ...f, site, id: `${site}:${f.issueId}:${f.id}` }));
   }
 
   it('keeps every high-confidence label (people and team roster)', async () => {

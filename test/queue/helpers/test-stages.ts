@@ -47,7 +47,7 @@ export function testStages(opts: {
         const body = await get(site, `/rest/api/3/search?project=${project}&page=${page}`, signal);
         requests++;
         const batch: Activity[] = body.issues.map((i, n) => ({
-          id: `${site}:${i.key}:created`,
+          id: `${site}:${i.key.replace(/\D/g, '') || '0'}:${i.key}:created`,
           site,
           project,
           issueKey: i.key,

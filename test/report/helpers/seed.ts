@@ -13,7 +13,7 @@ export async function seedProject(db: Db, opts: { project: string; asOf: string;
   const asOf = Date.parse(opts.asOf);
   const add = (n: number, actor: [string, string], kind: ActivityKind, level: number, daysAgo: number) =>
     facts.push({
-      id: `seed:${opts.project}:${n}`,
+      id: `seed.atlassian.net:${10_000 + n}:${opts.project}:${n}`,
       site: 'seed.atlassian.net',
       project: opts.project,
       issueKey: `${opts.project}-${100 + n}`,

@@ -6,7 +6,7 @@ import { openStore } from '../../../src/store/open.js';
 
 function fact(i: number, over: Partial<Activity> = {}): Activity {
   return {
-    id: `s:${i}:created`,
+    id: `s:${1000 + i}:created`,
     site: 's',
     project: 'PAY',
     issueKey: `PAY-${i}`,
