@@ -53,14 +53,15 @@ interface OurRun {
   ms: number;
   peakRss: number;
   site: JiraSite;
-  completed: ProjectSyncSummary[];
+  completed: Array<Pick<ProjectSyncSummary, 'project' | 'issuesSeen' | 'factsWritten'>>;
   /** Issues written when the budget ran out (undefined: not stopped). */
   stoppedAt?: { issuesDone: number; project: string };
 }
 
 /**
- * Our full sync, project by project as `syncProjects` walks them, under a time budget. Projects go smallest
- * first so that a stopped run still leaves complete projects for the re-sync measurement.
+ * Our full sync of every project in one `syncProjects` call, as `rolecall sync` runs it (projects overlap by one),
+ * under a time budget. Projects go smallest first so that a stopped run still leaves complete projects for the
+ * re-sync measurement.
  */
 async function runOurs(sim: RemoteSimulator, db: Db, config: RolecallConfig, budgetMs: number): Promise<OurRun> {
   const bySize = [...sim.projects].sort(
@@ -68,46 +69,47 @@ async function runOurs(sim: RemoteSimulator, db: Db, config: RolecallConfig, bud
   );
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error('benchmark budget exhausted')), budgetMs);
-  const completed: ProjectSyncSummary[] = [];
-  let doneInProject = 0;
-  let current = '';
+  let completed: OurRun['completed'] = [];
+  // Progress of every project in flight (two overlap), and what the committed ones saw.
+  const doneInFlight = new Map<string, number>();
+  const committed: OurRun['completed'] = [];
   let site: JiraSite | undefined;
   let stopped = false;
   try {
     const run = await measure(async () => {
       site = await openSite(sim, config);
-      for (const project of bySize) {
-        current = project;
-        doneInProject = 0;
-        try {
-          const summary = await syncProjects({
-            db,
-            site,
-            projects: [project],
-            config,
-            full: true,
-            signal: abort.signal,
-            onProgress: (p) => {
-              doneInProject = p.issuesDone;
-            },
-          });
-          const p = summary.projects[0];
-          if (!p?.ok) throw new Error(`sync of ${project} failed: ${JSON.stringify(p?.error)}`);
-          completed.push(p);
-        } catch (err) {
-          if (!abort.signal.aborted) throw err;
-          stopped = true;
-          return;
-        }
+      try {
+        const summary = await syncProjects({
+          db,
+          site,
+          projects: bySize,
+          config,
+          full: true,
+          signal: abort.signal,
+          onProgress: (p) => {
+            if (p.phase === 'done') {
+              doneInFlight.delete(p.project);
+              committed.push({ project: p.project, issuesSeen: p.issuesSeen, factsWritten: 0 });
+            } else doneInFlight.set(p.project, p.issuesDone);
+          },
+        });
+        const failed = summary.projects.find((p) => !p.ok);
+        if (failed) throw new Error(`sync of ${failed.project} failed: ${JSON.stringify(failed.error)}`);
+        completed = summary.projects;
+      } catch (err) {
+        if (!abort.signal.aborted) throw err;
+        stopped = true;
+        completed = committed;
       }
     });
-    const done = completed.reduce((s, p) => s + p.issuesSeen, 0) + doneInProject;
+    const inFlight = [...doneInFlight.values()].reduce((s, n) => s + n, 0);
+    const done = completed.reduce((s, p) => s + p.issuesSeen, 0) + inFlight;
     return {
       ms: run.ms,
       peakRss: run.peakRss,
       site: site as unknown as JiraSite,
       completed,
-      ...(stopped ? { stoppedAt: { issuesDone: done, project: current } } : {}),
+      ...(stopped ? { stoppedAt: { issuesDone: done, project: [...doneInFlight.keys()].join(', ') } } : {}),
     };
   } finally {
     clearTimeout(timer);
