@@ -28,6 +28,15 @@ describe('rolecall CLI basics', () => {
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
+  it('a command’s own help works (commands load on demand); an unknown command exits 2', async () => {
+    const sync = await runCli(['-c', 'config/rolecall.example.yaml', 'sync', '--help']);
+    expect(sync.code).toBe(0);
+    expect(sync.stdout).toContain('--full');
+    const unknown = await runCli(['synk']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'synk'");
+  });
+
   it('exits 2 on an unknown option', async () => {
     const run = await runCli(['config', 'check', '--bogus']);
     expect(run.code).toBe(2);
