@@ -8,30 +8,28 @@ const COLUMNS = `id text, site text, project text, "issueKey" text, "issueId" te
 /** Rows per statement: one JSON parameter per batch keeps both drivers fast without row-at-a-time inserts. */
 export const UPSERT_BATCH = 5000;
 
-/** Bulk upsert: facts with a known id are refreshed (and undeleted), new ones inserted. Returns rows written. */
+/**
+ * Bulk upsert: facts with a known id are refreshed (and undeleted), new ones inserted. Returns rows written (every
+ * fact is either inserted or refreshed, so no count comes back from the store).
+ */
 export async function upsertActivities(db: Db, facts: readonly Activity[]): Promise<number> {
-  let written = 0;
   for (let i = 0; i < facts.length; i += UPSERT_BATCH) {
     const batch = facts.slice(i, i + UPSERT_BATCH);
-    const rows = await db.query<{ n: number }>(
-      `WITH ins AS (
-         INSERT INTO activities (id, site, project, issue_key, issue_id, issue_type, hierarchy_level, project_type,
-                                 actor_id, actor_name, actor_type, at, kind, detail, deleted_at)
-         SELECT id, site, project, "issueKey", "issueId", "issueType", "hierarchyLevel", "projectType",
-                "actorId", "actorName", "actorType", at, kind, detail, NULL
-         FROM jsonb_to_recordset($1::jsonb) AS x(${COLUMNS})
-         ON CONFLICT (id) DO UPDATE SET
-           issue_key = EXCLUDED.issue_key, issue_type = EXCLUDED.issue_type,
-           hierarchy_level = EXCLUDED.hierarchy_level, project_type = EXCLUDED.project_type,
-           actor_name = EXCLUDED.actor_name, actor_type = EXCLUDED.actor_type, detail = EXCLUDED.detail,
-           deleted_at = NULL
-         RETURNING 1)
-       SELECT count(*)::int AS n FROM ins`,
+    await db.query(
+      `INSERT INTO activities (id, site, project, issue_key, issue_id, issue_type, hierarchy_level, project_type,
+                               actor_id, actor_name, actor_type, at, kind, detail, deleted_at)
+       SELECT id, site, project, "issueKey", "issueId", "issueType", "hierarchyLevel", "projectType",
+              "actorId", "actorName", "actorType", at, kind, detail, NULL
+       FROM jsonb_to_recordset($1::jsonb) AS x(${COLUMNS})
+       ON CONFLICT (id) DO UPDATE SET
+         issue_key = EXCLUDED.issue_key, issue_type = EXCLUDED.issue_type,
+         hierarchy_level = EXCLUDED.hierarchy_level, project_type = EXCLUDED.project_type,
+         actor_name = EXCLUDED.actor_name, actor_type = EXCLUDED.actor_type, detail = EXCLUDED.detail,
+         deleted_at = NULL`,
       [JSON.stringify(batch)],
     );
-    written += rows[0]?.n ?? 0;
   }
-  return written;
+  return facts.length;
 }
 
 interface ActivityRow {
