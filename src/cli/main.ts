@@ -14,6 +14,7 @@ const COMMANDS: Array<[string, () => Promise<Register>]> = [
   ['analyze', async () => (await import('./commands/analyze.js')).registerAnalyze],
   ['report', async () => (await import('./commands/report.js')).registerReport],
   ['export', async () => (await import('./commands/export.js')).registerExport],
+  ['deliveries', async () => (await import('./commands/deliveries.js')).registerDeliveries],
   ['simulate', async () => (await import('./commands/simulate.js')).registerSimulate],
   ['worker', async () => (await import('./commands/worker.js')).registerWorker],
   ['scheduler', async () => (await import('./commands/scheduler.js')).registerScheduler],

@@ -155,10 +155,31 @@ export async function getDelivery(db: Db, key: string): Promise<Delivery | undef
   return rows[0] ? fromRow(rows[0]) : undefined;
 }
 
-export async function listDeliveries(db: Db, filter: { report: string; period?: string }): Promise<Delivery[]> {
+export async function listDeliveries(
+  db: Db,
+  filter: { report?: string; period?: string; status?: DeliveryStatus },
+): Promise<Delivery[]> {
   const rows = await db.query<DeliveryRow>(
-    `SELECT * FROM deliveries WHERE report = $1 AND ($2::text IS NULL OR period = $2) ORDER BY recipient`,
-    [filter.report, filter.period ?? null],
+    `SELECT * FROM deliveries
+     WHERE ($1::text IS NULL OR report = $1) AND ($2::text IS NULL OR period = $2) AND ($3::text IS NULL OR status = $3)
+     ORDER BY report, period, recipient`,
+    [filter.report ?? null, filter.period ?? null, filter.status ?? null],
   );
   return rows.map(fromRow);
+}
+
+/**
+ * An operator's decision that `uncertain` deliveries were not received: they become `failed`, which the next send
+ * of their report and period claims and sends again. Other states are left alone. Returns the keys released.
+ */
+export async function releaseUncertain(db: Db, keys: readonly string[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const rows = await db.query<{ idempotency_key: string }>(
+    `UPDATE deliveries SET status = 'failed', updated_at = now(),
+       last_error = 'released by an operator after an interrupted attempt; will be sent again'
+     WHERE idempotency_key = ANY($1::text[]) AND status = 'uncertain'
+     RETURNING idempotency_key`,
+    [[...keys]],
+  );
+  return rows.map((r) => r.idempotency_key);
 }

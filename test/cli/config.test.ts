@@ -16,6 +16,7 @@ describe('rolecall CLI basics', () => {
       'analyze',
       'report',
       'export',
+      'deliveries',
       'simulate',
       'worker',
       'scheduler',
