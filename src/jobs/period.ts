@@ -1,5 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { ReportConfig } from '../config/schema.js';
+import { zonedParts } from '../util/zoned-time.js';
 
 /**
  * A report's period is the firing of its schedule that a run belongs to, written in the report's own time
@@ -12,21 +13,8 @@ export interface ReportPeriod {
   at: Date;
 }
 
-function localParts(at: Date, timeZone: string): Record<string, string> {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
-  return Object.fromEntries(parts.map((p) => [p.type, p.value]));
-}
-
 export function periodKey(at: Date, timeZone: string, withTime = true): string {
-  const p = localParts(at, timeZone);
+  const p = zonedParts(at, timeZone);
   const day = `${p.year}-${p.month}-${p.day}`;
   return withTime ? `${day}T${p.hour}${p.minute}` : day;
 }

@@ -1,3 +1,5 @@
+import { zonedParts } from '../../util/zoned-time.js';
+
 const COMPACT_OFFSET = /([+-])(\d{2})(\d{2})$/;
 
 /**
@@ -27,15 +29,6 @@ export function jiraTimeIso(value: string | number | null | undefined): string {
  * and has minute precision, so the instant is floored to the minute (callers keep an overlap anyway).
  */
 export function jqlDateTime(ms: number, timeZone = 'UTC'): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(ms));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}`;
+  const p = zonedParts(new Date(ms), timeZone);
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
