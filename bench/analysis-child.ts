@@ -3,10 +3,10 @@
  * reports the times and this process's peak RSS (a fresh process, so the peak belongs to this analysis).
  */
 import { analyze } from '../src/analysis/index.js';
-import { syntheticTeams } from '../src/analysis/synthetic.js';
 import { rolecallConfigSchema } from '../src/config/schema.js';
 import { openStore } from '../src/store/open.js';
 import { type ChildMessage, peakRssBytes, serveParent } from './child.js';
+import { syntheticTeams } from './support/synthetic.js';
 
 export interface AnalyzeRequest {
   store: { dataDir: string } | { databaseUrl: string };

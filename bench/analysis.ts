@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { syntheticFacts } from '../src/analysis/synthetic.js';
 import { upsertActivities } from '../src/store/activities.js';
 import { openStore } from '../src/store/open.js';
 import type { AnalyzeReply, AnalyzeRequest } from './analysis-child.js';
 import { BenchChild } from './child.js';
 import { atMost, type BenchResult, info, mib, progress, round, type Target } from './harness.js';
 import { tempDatabase } from './pg.js';
+import { syntheticFacts } from './support/synthetic.js';
 
 const TEAMS = 8;
 const PEOPLE = 80;

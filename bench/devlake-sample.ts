@@ -23,7 +23,7 @@ export interface SampledBaseline {
 }
 
 /**
- * The DevLake-style strategy (`src/sync/baseline/devlake-style.ts`) on a deterministic sample, for sites where
+ * The DevLake-style strategy (`bench/support/devlake-style.ts`) on a deterministic sample, for sites where
  * running it in full would take too long at the benchmark's rate limit. The search walk is identical and runs
  * in full (same JQL, fields, `expand=changelog`, page size, one request at a time); of the issues whose embedded
  * changelog is truncated, every `every`-th one (in walk order) has its changelog paged as the baseline does.

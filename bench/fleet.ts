@@ -1,9 +1,9 @@
-import { runFleet } from '../src/queue/fleet-harness.js';
 import { openStore } from '../src/store/open.js';
 import { atMost, type BenchResult, info, progress, round, type Target } from './harness.js';
 import { tempDatabase } from './pg.js';
 import { benchRedis } from './redis.js';
 import { issueCount, RemoteSimulator, settle } from './sim.js';
+import { runFleet } from './support/fleet-harness.js';
 import { SITE_LIMITS } from './sync.js';
 
 export interface FleetBenchOptions {

@@ -1,13 +1,12 @@
 import { analyze } from '../src/analysis/index.js';
 import type { AnalysisResult } from '../src/analysis/schema.js';
-import { syntheticFacts, syntheticTeams } from '../src/analysis/synthetic.js';
 import { rolecallConfigSchema } from '../src/config/schema.js';
 import { buildRawMessage } from '../src/delivery/eml.js';
 import { MAX_EMAIL_HTML_BYTES, renderEmail, renderHtmlReport } from '../src/report/index.js';
 import { upsertActivities } from '../src/store/activities.js';
 import { openStore } from '../src/store/open.js';
-import { largeTeamAnalysis } from '../test/report/fixtures/analysis.js';
 import { atMost, type BenchResult, info, progress, type Target } from './harness.js';
+import { syntheticFacts, syntheticTeams } from './support/synthetic.js';
 
 const EMAIL_HTML_LIMIT = 85_000;
 const AS_OF = '2026-11-23T12:00:00.000Z';
@@ -80,12 +79,10 @@ async function measureOne(label: string, result: AnalysisResult, iterations: num
 }
 
 /**
- * Benchmark 4: the full HTML report and the email (PNG charts included) for a 50-person team — the report
- * fixture built for this size, and a real analysis of a synthetic 50-person team.
+ * Benchmark 4: the full HTML report and the email (PNG charts included) for a 50-person team: a real analysis of
+ * a synthetic 50-person team.
  */
 export async function benchRender(opts: { iterations: number }): Promise<BenchResult[]> {
-  progress('render: 50-person fixture');
-  const fixture = await measureOne('fixture', largeTeamAnalysis(50), opts.iterations);
   progress('render: analysing a synthetic 50-person team');
   const analysed = await measureOne('analysed', await analysedTeam(), opts.iterations);
   return [
@@ -94,10 +91,9 @@ export async function benchRender(opts: { iterations: number }): Promise<BenchRe
       metrics: {
         iterations: opts.iterations,
         emailHtmlLimit: MAX_EMAIL_HTML_BYTES,
-        ...fixture.metrics,
         ...analysed.metrics,
       },
-      targets: [...fixture.targets, ...analysed.targets],
+      targets: analysed.targets,
     },
   ];
 }

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { RolecallConfig } from '../src/config/schema.js';
 import type { Db } from '../src/store/db.js';
 import { openStore } from '../src/store/open.js';
-import { devlakeStyleSync } from '../src/sync/baseline/devlake-style.js';
 import { type JiraSite, type ProjectSyncSummary, syncProjects } from '../src/sync/index.js';
-import { CLOUD_PAGE_CAPS, type LowerBound, lowerBound, type PageCaps } from '../src/sync/lower-bound.js';
 import { devlakeSampled } from './devlake-sample.js';
 import { atLeast, atMost, type BenchResult, info, measure, progress, ratio, round, type Target } from './harness.js';
 import { tempDatabase } from './pg.js';
 import { benchConfig, issueCount, openSite, RemoteSimulator, type SiteShape, settle } from './sim.js';
+import { devlakeStyleSync } from './support/devlake-style.js';
+import { CLOUD_PAGE_CAPS, type LowerBound, lowerBound, type PageCaps } from './support/lower-bound.js';
 
 /** The site the issue names: 50 ms per request, 20 requests per second. */
 export const SITE_LIMITS = { requestsPerSecond: 20, latencyMs: 50 };

@@ -24,14 +24,20 @@ import { type SignalRow, tallyByActor, withSignals } from './tally.js';
 import { planFactIds, planTeam, type TeamPlan, type TeamSpec, teamVerdict } from './team.js';
 import { loadTeamFacts, readinessEvidence, type TeamFacts } from './team-facts.js';
 
-export { type ResolvedScope, UnknownScopeError } from './scope.js';
+export { type ResolvedScope, type ScopeSelection, UnknownScopeError } from './scope.js';
 
 export interface AnalyzeOptions {
   db: Db;
   config: RolecallConfig;
   site?: string;
+  /** One project, or `projects` for several. */
   project?: string;
+  /** One team, or `teams` for several. */
   team?: string;
+  projects?: readonly string[];
+  teams?: readonly string[];
+  /** Name of a selection of several teams or projects (a report's title). */
+  scopeName?: string;
   /** Default: rolecall.yaml analysis.window (90 days). */
   windowDays?: number;
   /** End of the window (ISO instant); default now. */
@@ -39,6 +45,11 @@ export interface AnalyzeOptions {
   jiraBaseUrl?: string | null;
   /** Store the result in analysis_snapshots for later comparison. */
   save?: boolean;
+  /**
+   * Internal: `facts` aggregates every raw fact of the window instead of the roll-ups (the equivalence tests'
+   * reference and the benchmarks' baseline). Default: roll-ups whenever the rules fit them.
+   */
+  aggregateSource?: 'facts' | 'rollups';
 }
 
 const DAY = 86_400_000;
@@ -104,8 +115,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
 
   const scope = await resolveScope(db, config, {
     site: opts.site,
-    project: opts.project,
-    team: opts.team,
+    teams: [...(opts.team ? [opts.team] : []), ...(opts.teams ?? [])],
+    projects: [...(opts.project ? [opts.project] : []), ...(opts.projects ?? [])],
+    name: opts.scopeName,
     jiraBaseUrl,
   });
   const { site } = scope;
@@ -113,7 +125,14 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   const windowWeekList = await windowWeeks(db, since, asOf, timezone);
   const weeks = windowWeekList.map((w) => w.week);
   const rows = withSignals(
-    await aggregateActivity(db, ruleSet, { site, projects: scope.projects, since, until: asOf, weeks: windowWeekList }),
+    await aggregateActivity(db, ruleSet, {
+      site,
+      projects: scope.projects,
+      since,
+      until: asOf,
+      weeks: windowWeekList,
+      source: opts.aggregateSource,
+    }),
     ruleSet,
   );
   const thresholds = roleThresholds(windowDays);

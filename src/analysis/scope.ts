@@ -20,7 +20,7 @@ export interface ResolvedScope {
   name: string;
   teams: TeamSpec[];
   projects: string[];
-  /** Snapshot key: `project:KEY`, `team:NAME` or `org`. */
+  /** Snapshot key: `project:KEY`, `team:NAME`, `org`, or e.g. `teams:A|B` for a selection of several. */
   key: string;
   notes: string[];
 }
@@ -51,69 +51,107 @@ async function resolveSite(db: Db, site: string | undefined, jiraBaseUrl: string
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
 /**
- * What to analyse. `team`: that configured team (or an unconfigured project key, as its own team). `project`: the
- * configured teams the project belongs to, each with all of its projects — a team's product work often spans a
- * delivery and a discovery project — or the project alone as a team. Neither: every configured team, or one team
- * per project with facts when none is configured.
+ * What to analyse, as a selection of configured teams and/or projects. Empty: the whole organisation.
+ * `name` names a selection of several (a report's title); single teams and projects keep their own names.
+ */
+export interface ScopeSelection {
+  teams?: readonly string[] | undefined;
+  projects?: readonly string[] | undefined;
+  name?: string | undefined;
+}
+
+/** Snapshot key of a selection: `project:KEY`, `team:NAME`, `org`, or the sorted names of several. */
+function selectionKey(teams: readonly string[], projects: readonly string[]): string {
+  if (teams.length === 0 && projects.length === 0) return 'org';
+  if (teams.length === 1 && projects.length === 0) return `team:${teams[0]}`;
+  if (projects.length === 1 && teams.length === 0) return `project:${projects[0]}`;
+  const part = (label: string, xs: readonly string[]) =>
+    xs.length > 0 ? [`${label}:${[...xs].sort().join('|')}`] : [];
+  return [...part('teams', teams), ...part('projects', projects)].join(';');
+}
+
+function findTeam(teams: TeamSpec[], known: string[], name: string, project: string | undefined): TeamSpec {
+  let team = teams.find((t) => t.name === name);
+  if (!team && teams.length === 0 && known.includes(name)) team = projectTeam(name);
+  if (!team) {
+    throw new UnknownScopeError(
+      `unknown team "${name}"${teams.length > 0 ? ` (configured: ${teams.map((t) => t.name).join(', ')})` : ''}`,
+      'define it under teams: in rolecall.yaml, or analyse a project with --project KEY',
+    );
+  }
+  if (project && !team.projects.includes(project)) {
+    throw new UnknownScopeError(
+      `team "${team.name}" does not include project ${project}`,
+      `its projects are ${team.projects.join(', ')}`,
+    );
+  }
+  return team;
+}
+
+/** The configured teams a project belongs to (each with all of its projects), or the project alone as a team. */
+function teamsOfProject(teams: TeamSpec[], known: string[], key: string, site: string): TeamSpec[] {
+  const owning = teams.filter((t) => t.projects.includes(key));
+  if (owning.length === 0 && !known.includes(key)) {
+    throw new UnknownScopeError(
+      `no activity for project ${key}${site ? ` on ${site}` : ''}, and no configured team includes it`,
+      `run rolecall sync --project ${key} first`,
+    );
+  }
+  return owning.length > 0 ? owning : [projectTeam(key)];
+}
+
+/**
+ * Resolves a selection to the teams to analyse. One team: that configured team (or an unconfigured project key,
+ * as its own team). Projects: the configured teams each project belongs to, each with all of its projects — a
+ * team's product work often spans a delivery and a discovery project — or the project alone as a team. Teams and
+ * projects together: the named teams that work in any of the projects. Nothing: every configured team, or one
+ * team per project with facts when none is configured.
  */
 export async function resolveScope(
   db: Db,
   config: RolecallConfig,
-  opts: {
-    site?: string | undefined;
-    project?: string | undefined;
-    team?: string | undefined;
-    jiraBaseUrl: string | null;
-  },
+  opts: ScopeSelection & { site?: string | undefined; jiraBaseUrl: string | null },
 ): Promise<ResolvedScope> {
   const site = await resolveSite(db, opts.site, opts.jiraBaseUrl);
   const teams = configured(config);
   const known = site ? await projectsWithFacts(db, site) : [];
   const notes: string[] = [];
+  const wantTeams = unique(opts.teams ?? []);
+  const wantProjects = unique(opts.projects ?? []);
+  const key = selectionKey(wantTeams, wantProjects);
 
-  if (opts.team) {
-    let team = teams.find((t) => t.name === opts.team);
-    if (!team && teams.length === 0 && known.includes(opts.team)) team = projectTeam(opts.team);
-    if (!team) {
-      throw new UnknownScopeError(
-        `unknown team "${opts.team}"${teams.length > 0 ? ` (configured: ${teams.map((t) => t.name).join(', ')})` : ''}`,
-        'define it under teams: in rolecall.yaml, or analyse a project with --project KEY',
-      );
+  if (wantTeams.length > 0) {
+    const onlyProject = wantTeams.length === 1 && wantProjects.length === 1 ? wantProjects[0] : undefined;
+    let chosen = wantTeams.map((name) => findTeam(teams, known, name, onlyProject));
+    if (wantProjects.length > 0 && onlyProject === undefined) {
+      chosen = chosen.filter((t) => t.projects.some((p) => wantProjects.includes(p)));
     }
-    if (opts.project && !team.projects.includes(opts.project)) {
-      throw new UnknownScopeError(
-        `team "${team.name}" does not include project ${opts.project}`,
-        `its projects are ${team.projects.join(', ')}`,
-      );
-    }
+    const single = chosen.length === 1 && wantTeams.length === 1;
     return {
       site,
-      kind: 'team',
-      name: team.name,
-      teams: [team],
-      projects: team.projects,
-      key: `team:${team.name}`,
+      kind: single ? 'team' : 'org',
+      name: single ? chosen[0]!.name : (opts.name ?? chosen.map((t) => t.name).join(', ')),
+      teams: chosen,
+      projects: unique(chosen.flatMap((t) => t.projects)),
+      key: onlyProject !== undefined ? `team:${wantTeams[0]}` : key,
       notes,
     };
   }
 
-  if (opts.project) {
-    const key = opts.project;
-    const owning = teams.filter((t) => t.projects.includes(key));
-    if (owning.length === 0 && !known.includes(key)) {
-      throw new UnknownScopeError(
-        `no activity for project ${key}${site ? ` on ${site}` : ''}, and no configured team includes it`,
-        `run rolecall sync --project ${key} first`,
-      );
+  if (wantProjects.length > 0) {
+    const chosen: TeamSpec[] = [];
+    for (const project of wantProjects) {
+      for (const team of teamsOfProject(teams, known, project, site))
+        if (!chosen.some((t) => t.name === team.name)) chosen.push(team);
     }
-    const scoped = owning.length > 0 ? owning : [projectTeam(key)];
+    const single = wantProjects.length === 1;
     return {
       site,
-      kind: 'project',
-      name: key,
-      teams: scoped,
-      projects: unique(scoped.flatMap((t) => t.projects)),
-      key: `project:${key}`,
+      kind: single ? 'project' : 'org',
+      name: single ? wantProjects[0]! : (opts.name ?? wantProjects.join(', ')),
+      teams: chosen,
+      projects: unique(chosen.flatMap((t) => t.projects)),
+      key,
       notes,
     };
   }
@@ -128,10 +166,10 @@ export async function resolveScope(
   return {
     site,
     kind: 'org',
-    name: site || 'all teams',
+    name: opts.name ?? (site || 'all teams'),
     teams: all,
     projects: unique(all.flatMap((t) => t.projects)),
-    key: 'org',
+    key,
     notes,
   };
 }

@@ -67,14 +67,15 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
 
     async 'analysis.run'(ctx): Promise<AnalyzeOutcome> {
-      const { runId, site, project, team, windowDays, asOf } = ctx.data;
+      const { runId, site, teams, projects, scopeName, windowDays, asOf } = ctx.data;
       if (runId) await runs?.stageStarted(runId, 'analyze');
       const { failures } = await ctx.children();
       const notes = failures.map((f) => `Partial report: ${f}`);
       const { analysisId } = await stages.analyze({
-        site,
-        ...(project ? { project } : {}),
-        ...(team ? { team } : {}),
+        ...(site ? { site } : {}),
+        ...(teams ? { teams } : {}),
+        ...(projects ? { projects } : {}),
+        ...(scopeName ? { scopeName } : {}),
         windowDays,
         asOf: new Date(asOf),
         notes,
@@ -94,13 +95,20 @@ export function createHandlers(deps: HandlerDeps): HandlerMap {
     },
 
     async 'report.deliver'(ctx): Promise<DeliverOutcome> {
-      const { runId, report, recipients } = ctx.data;
+      const { runId, report, recipients, chat } = ctx.data;
       if (runId) await runs?.stageStarted(runId, 'deliver');
       const { value } = await childValue<RenderOutcome>(ctx, 'render');
-      const result = await stages.deliver({ reportId: value.reportId, report, recipients, signal: ctx.signal });
+      const { outcomes: _perRecipient, ...result } = await stages.deliver({
+        reportId: value.reportId,
+        report,
+        recipients,
+        ...(chat ? { chat } : {}),
+        signal: ctx.signal,
+      });
       if (result.failed > 0) {
-        // Delivery is idempotent per recipient: retrying re-sends only to those that failed.
-        throw new Error(`${result.failed} of ${recipients.length} recipients failed; will retry`);
+        // Delivery is idempotent per destination: retrying re-sends only to those that failed.
+        const total = result.sent + result.skipped + result.failed;
+        throw new Error(`${result.failed} of ${total} destinations failed; will retry`);
       }
       if (runId) await runs?.stageDone(runId, 'deliver', { reportId: value.reportId });
       return { stage: 'deliver', reportId: value.reportId, ...result };

@@ -16,6 +16,8 @@ export interface InProcessOptions {
   backoffScale?: number;
   /** Bounds "come back later" loops, like BullMQ's maxStartedAttempts. */
   maxStartedAttempts?: number;
+  /** One attempt per job instead of the catalog's (the CLI: a person re-runs; claims make that safe). */
+  once?: boolean;
   onJobDone?: (node: FlowNode, outcome: StageOutcome) => void;
 }
 
@@ -41,7 +43,7 @@ async function runJob(
   opts: InProcessOptions,
 ): Promise<StageOutcome> {
   const log = opts.log ?? silentLogger;
-  const { attempts } = JOBS[node.job];
+  const attempts = opts.once ? 1 : JOBS[node.job].attempts;
   let attempt = 1;
   for (let started = 1; ; started++) {
     try {
@@ -116,10 +118,10 @@ export function inProcessLauncher(handlers: () => HandlerMap, opts: InProcessOpt
 }
 
 /**
- * The CLI's way to run a configured report now, without Redis: the trigger handler computes the period and
- * its launcher runs the whole flow here, with the same handlers the workers use.
+ * Runs flows in this process, without Redis, with the same handlers the workers use: `run` a flow built by
+ * `buildRunFlow` (the CLI, the demo), or `runReport` through the trigger job, as a schedule would.
  */
-export function inProcessReportRunner(deps: Omit<HandlerDeps, 'launcher'>, opts: InProcessOptions = {}) {
+export function inProcessRunner(deps: Omit<HandlerDeps, 'launcher'>, opts: InProcessOptions = {}) {
   let handlers: HandlerMap | undefined;
   const launcher = inProcessLauncher(() => {
     if (!handlers) throw new Error('unreachable: handlers not built');
@@ -129,6 +131,9 @@ export function inProcessReportRunner(deps: Omit<HandlerDeps, 'launcher'>, opts:
   handlers = built;
   return {
     handlers: built,
+    run(flow: FlowNode): Promise<StageOutcome> {
+      return runFlowInProcess(flow, built, opts);
+    },
     runReport(report: string, period?: string): Promise<StageOutcome> {
       const trigger: FlowNode<'report.trigger'> = {
         id: `trigger-${report}`,

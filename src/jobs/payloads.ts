@@ -1,11 +1,11 @@
 import { z } from 'zod';
+import { projectKeySchema, reportFormatSchema, windowDaysSchema } from '../domain/keys.js';
 
 /**
- * Job payloads. They carry references and small parameters only (DESIGN.md §2): stages pass ids of stored
- * rows, never analysis results or rendered reports.
+ * Job payloads. They carry references and small parameters only (docs/architecture.md, "Jobs"): stages pass ids
+ * of stored rows, never analysis results or rendered reports.
  */
 
-export const projectKeySchema = z.string().regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'a Jira project key such as PAY');
 /** BullMQ refuses custom ids with ':' or made only of digits; run ids are ours, so keep them plainly safe. */
 export const runIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{2,100}$/, 'lower-case letters, digits and dashes');
 const siteSchema = z.string().min(1).describe('Jira site base URL; the rate limit belongs to it.');
@@ -14,7 +14,6 @@ export const periodSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{4})?$/, 'a 
 const reportRefSchema = z
   .object({ name: z.string().min(1), title: z.string().optional(), period: periodSchema })
   .strict();
-export const formatSchema = z.enum(['html', 'email', 'md', 'json', 'csv']);
 
 export const triggerPayloadSchema = z
   .object({
@@ -35,28 +34,59 @@ export const syncPayloadSchema = z
 export const analyzePayloadSchema = z
   .object({
     runId: runIdSchema.optional(),
-    site: siteSchema,
-    project: projectKeySchema.optional(),
-    team: z.string().min(1).optional(),
-    windowDays: z.number().positive(),
+    site: siteSchema.optional().describe('Omitted: the one site the store holds facts of.'),
+    teams: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('Configured teams to analyse; with projects: those of them working in the projects.'),
+    projects: z
+      .array(projectKeySchema)
+      .optional()
+      .describe('Projects to analyse (each with the teams that work in it).'),
+    scopeName: z.string().min(1).max(200).optional().describe('Name of a selection of several teams or projects.'),
+    windowDays: windowDaysSchema,
     asOf: z.iso.datetime(),
   })
   .strict();
 
 export const renderPayloadSchema = z
-  .object({ runId: runIdSchema.optional(), report: reportRefSchema, formats: z.array(formatSchema).min(1) })
+  .object({ runId: runIdSchema.optional(), report: reportRefSchema, formats: z.array(reportFormatSchema).min(1) })
+  .strict();
+
+/** Chat destinations of a report (secrets stay in the environment: only the channel and the variable's name). */
+export const chatDestinationsSchema = z
+  .object({
+    slack: z
+      .object({ channel: z.string().min(1).max(100) })
+      .strict()
+      .optional(),
+    msteams: z
+      .object({ webhookEnv: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/) })
+      .strict()
+      .optional(),
+  })
   .strict();
 
 export const deliverPayloadSchema = z
-  .object({ runId: runIdSchema.optional(), report: reportRefSchema, recipients: z.array(z.email()).min(1) })
-  .strict();
+  .object({
+    runId: runIdSchema.optional(),
+    report: reportRefSchema,
+    recipients: z.array(z.email()),
+    chat: chatDestinationsSchema.optional(),
+  })
+  .strict()
+  .refine((p) => p.recipients.length > 0 || p.chat?.slack !== undefined || p.chat?.msteams !== undefined, {
+    message: 'a delivery needs at least one email recipient or chat destination',
+    path: ['recipients'],
+  });
 
 export type TriggerPayload = z.infer<typeof triggerPayloadSchema>;
 export type SyncPayload = z.infer<typeof syncPayloadSchema>;
 export type AnalyzePayload = z.infer<typeof analyzePayloadSchema>;
 export type RenderPayload = z.infer<typeof renderPayloadSchema>;
 export type DeliverPayload = z.infer<typeof deliverPayloadSchema>;
-export type ReportFormat = z.infer<typeof formatSchema>;
+export type ChatDestinations = z.infer<typeof chatDestinationsSchema>;
+export type { ReportFormat } from '../domain/keys.js';
 
 /** What each stage returns: tagged so a parent can find its child's value among `getChildrenValues()`. */
 export interface SyncOutcome {

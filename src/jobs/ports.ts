@@ -1,6 +1,8 @@
 import type { RolecallConfig } from '../config/schema.js';
+import type { ReportFormat } from '../domain/keys.js';
+import type { RunStage } from '../store/analysis-runs.js';
 import type { FlowNode } from './flow.js';
-import type { ReportFormat } from './payloads.js';
+import type { ChatDestinations } from './payloads.js';
 
 /**
  * What the job handlers need from the rest of rolecall, as narrow interfaces: the real implementations wire
@@ -16,9 +18,11 @@ export interface Stages {
   }): Promise<{ facts: number; issues: number; requests?: number }>;
   /** Analyses the stored facts and stores the result; returns the stored row's id. */
   analyze(req: {
-    site: string;
-    project?: string;
-    team?: string;
+    /** Omitted: the one site the store holds facts of. */
+    site?: string;
+    teams?: string[];
+    projects?: string[];
+    scopeName?: string;
     windowDays: number;
     asOf: Date;
     /** Stated in the result: e.g. a project whose sync failed in a partial run. */
@@ -32,16 +36,25 @@ export interface Stages {
     formats: ReportFormat[];
     signal: AbortSignal;
   }): Promise<{ reportId: string }>;
-  /** Emails a stored report; idempotent per (report, period, recipient). */
+  /** Emails a stored report and posts its chat digests; idempotent per (report, period, destination). */
   deliver(req: {
     reportId: string;
     report: { name: string; period: string };
     recipients: string[];
+    chat?: ChatDestinations;
     signal: AbortSignal;
-  }): Promise<{ sent: number; skipped: number; failed: number }>;
+  }): Promise<{ sent: number; skipped: number; failed: number; outcomes?: RecipientOutcome[] }>;
 }
 
-export type RunStage = 'sync' | 'analyze' | 'render' | 'deliver';
+/** What happened to one destination of a delivery: an email address, `slack:#channel`, `teams:ENV` (the CLI prints these). */
+export interface RecipientOutcome {
+  recipient: string;
+  status: 'sent' | 'skipped' | 'failed';
+  attempts: number;
+  reason?: string;
+}
+
+export type { RunStage } from '../store/analysis-runs.js';
 
 /** Progress of on-demand runs (the API's analysis_runs rows). */
 export interface RunTracker {

@@ -1,16 +1,25 @@
 import { analyze } from '../analysis/index.js';
 import type { AnalysisResult } from '../analysis/schema.js';
 import type { RolecallConfig } from '../config/schema.js';
-import { createSmtpTransport, deliverReport, type MailTransport } from '../delivery/index.js';
+import {
+  type ChatDeliveryResult,
+  chartImageUrl,
+  createSmtpTransport,
+  deliverReport,
+  deliverSlackDigest,
+  deliverTeamsDigest,
+  type MailTransport,
+} from '../delivery/index.js';
 import type { JiraSite } from '../jira/site.js';
 import type { Logger } from '../log/logger.js';
-import { renderReport } from '../report/index.js';
+import { renderReport, reportHref } from '../report/index.js';
 import type { Db } from '../store/db.js';
-import { getReport, reportIdFor, saveRenderedReport } from '../store/reports.js';
-import { snapshotById } from '../store/snapshots.js';
+import { getReport, reportIdFor, type StoredReport, saveRenderedReport } from '../store/reports.js';
+import { addSnapshotNotes, snapshotById } from '../store/snapshots.js';
 import { syncProjects } from '../sync/index.js';
 import { PermanentJobError, RateLimitedError } from './errors.js';
-import type { Stages } from './ports.js';
+import type { ChatDestinations } from './payloads.js';
+import type { RecipientOutcome, Stages } from './ports.js';
 
 export interface StageDeps {
   db: Db;
@@ -19,9 +28,35 @@ export interface StageDeps {
   openSite: () => Promise<JiraSite>;
   /** SMTP server for report emails (SMTP_URL); delivery jobs fail permanently without one. */
   smtpUrl?: string;
-  /** Public base URL of `rolecall serve`, for links to the full report. */
+  /** Public base URL of `rolecall serve`, for links to the full report (default `email.reportBaseUrl`). */
   reportBaseUrl?: string;
+  /** Base URL of issue links in reports (default `jira.baseUrl`); the demo points them at a placeholder site. */
+  jiraBaseUrl?: string | null;
+  /** Secrets of chat delivery, from the environment (never from rolecall.yaml). */
+  chat?: ChatSecrets;
   log: Logger;
+}
+
+export interface ChatSecrets {
+  slackBotToken?: string | undefined;
+  slackWebhookUrl?: string | undefined;
+  /** Slack Web API base URL (SLACK_API_URL: GovSlack, a proxy, or a local server in tests). */
+  slackApiUrl?: string | undefined;
+  /** The environment, where each report's `msteams.webhookEnv` names its Teams workflow URL. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Signs the public chart-image URLs Teams cards show (ROLECALL_API_TOKEN); no chart without it. */
+  chartSecret?: string | undefined;
+}
+
+/** The chat secrets of an environment. */
+export function chatSecretsFromEnv(env: Readonly<Record<string, string | undefined>>): ChatSecrets {
+  return {
+    slackBotToken: env.SLACK_BOT_TOKEN,
+    slackWebhookUrl: env.SLACK_WEBHOOK_URL,
+    slackApiUrl: env.SLACK_API_URL,
+    env,
+    chartSecret: env.ROLECALL_API_TOKEN,
+  };
 }
 
 function syncFailure(project: string, error: { kind: string; message: string; exitCode: 1 | 2 } | undefined): Error {
@@ -64,24 +99,20 @@ export function createStages(deps: StageDeps): Stages {
       return { facts: result.factsWritten, issues: result.issues, requests: result.requests };
     },
 
-    async analyze({ site, project, team, windowDays, asOf, notes }) {
+    async analyze({ site, teams, projects, scopeName, windowDays, asOf, notes }) {
       const result = await analyze({
         db,
         config,
-        site,
-        ...(project ? { project } : {}),
-        ...(team ? { team } : {}),
+        ...(site ? { site } : {}),
+        ...(teams ? { teams } : {}),
+        ...(projects ? { projects } : {}),
+        ...(scopeName ? { scopeName } : {}),
+        ...(deps.jiraBaseUrl !== undefined ? { jiraBaseUrl: deps.jiraBaseUrl } : {}),
         windowDays,
         asOf: asOf.toISOString(),
         save: true,
       });
-      if (notes.length > 0) {
-        const annotated: AnalysisResult = { ...result, notes: [...result.notes, ...notes] };
-        await db.query('UPDATE analysis_snapshots SET result = $2::jsonb WHERE id = $1', [
-          result.id,
-          JSON.stringify(annotated),
-        ]);
-      }
+      if (notes.length > 0) await addSnapshotNotes(db, result.id, notes);
       return { analysisId: result.id };
     },
 
@@ -89,39 +120,124 @@ export function createStages(deps: StageDeps): Stages {
       const snapshot = await snapshotById<AnalysisResult>(db, analysisId);
       if (!snapshot) throw new PermanentJobError(`analysis ${analysisId} is not in the store`);
       const reportId = reportIdFor(report);
-      const base = deps.reportBaseUrl ?? config.email.reportBaseUrl;
+      const reportUrl = reportHref(deps.reportBaseUrl ?? config.email.reportBaseUrl, reportId);
       const rendered = renderReport(snapshot.result, {
         formats,
         ...(report.title ? { title: report.title } : {}),
-        ...(base ? { reportUrl: `${base.replace(/\/+$/, '')}/reports/${reportId}` } : {}),
+        ...(reportUrl ? { reportUrl } : {}),
       });
       await saveRenderedReport(db, { id: reportId, name: report.name, period: report.period, analysisId, rendered });
       return { reportId };
     },
 
-    async deliver({ reportId, report, recipients }) {
-      if (!deps.smtpUrl) throw new PermanentJobError('email delivery is not configured: set SMTP_URL');
+    async deliver({ reportId, report, recipients, chat }) {
       const stored = await getReport(db, reportId);
-      if (!stored?.email) throw new PermanentJobError(`report ${reportId} has no rendered email`);
-      transport ??= createSmtpTransport(deps.smtpUrl);
-      const { email } = config;
-      const result = await deliverReport({
-        db,
-        transport,
-        report: { id: reportId, name: report.name, period: report.period },
-        message: {
-          from: email.from,
-          ...(email.replyTo ? { replyTo: email.replyTo } : {}),
-          subject: stored.email.subject,
-          html: stored.email.html,
-          text: stored.email.text,
-          attachments: stored.email.attachments.map((a) => ({ ...a, cid: a.cid ?? a.filename })),
-        },
-        recipients,
-        log,
-        maxAttempts: email.maxAttempts,
-      });
-      return { sent: result.sent.length, skipped: result.skipped.length, failed: result.failed.length };
+      if (!stored) throw new PermanentJobError(`report ${reportId} is not in the store`);
+      const ref = { id: reportId, name: report.name, period: report.period };
+      const outcomes: RecipientOutcome[] = [];
+      if (recipients.length > 0) outcomes.push(...(await deliverEmail(stored, ref, recipients)));
+      if (chat?.slack || chat?.msteams) outcomes.push(...(await deliverChat(stored, ref, chat)));
+      const count = (status: RecipientOutcome['status']) => outcomes.filter((o) => o.status === status).length;
+      return { sent: count('sent'), skipped: count('skipped'), failed: count('failed'), outcomes };
     },
   };
+
+  async function deliverEmail(
+    stored: StoredReport,
+    ref: { id: string; name: string; period: string },
+    recipients: string[],
+  ): Promise<RecipientOutcome[]> {
+    if (!deps.smtpUrl) throw new PermanentJobError('email delivery is not configured: set SMTP_URL');
+    if (!stored.email) throw new PermanentJobError(`report ${ref.id} has no rendered email`);
+    transport ??= createSmtpTransport(deps.smtpUrl);
+    const { email } = config;
+    const result = await deliverReport({
+      db,
+      transport,
+      report: ref,
+      message: {
+        from: email.from,
+        ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+        subject: stored.email.subject,
+        html: stored.email.html,
+        text: stored.email.text,
+        attachments: stored.email.attachments.map((a) => ({ ...a, cid: a.cid ?? a.filename })),
+        headers: { 'X-Rolecall-Report': ref.id },
+      },
+      recipients,
+      log,
+      maxAttempts: email.maxAttempts,
+    });
+    return [...result.sent, ...result.skipped, ...result.failed].map((o) => ({
+      recipient: o.recipient,
+      status: o.status,
+      attempts: o.attempts,
+      ...(o.reason ? { reason: o.reason } : {}),
+    }));
+  }
+
+  /** Slack and Teams digests of the stored analysis; a destination whose secret is missing fails permanently. */
+  async function deliverChat(
+    stored: StoredReport,
+    ref: { id: string; name: string; period: string },
+    chat: ChatDestinations,
+  ): Promise<RecipientOutcome[]> {
+    const snapshot = stored.analysisId ? await snapshotById<AnalysisResult>(db, stored.analysisId) : null;
+    if (!snapshot) throw new PermanentJobError(`report ${ref.id} has no stored analysis to post`);
+    const base = deps.reportBaseUrl ?? config.email.reportBaseUrl;
+    const reportUrl = reportHref(base, ref.id);
+    const common = {
+      db,
+      log,
+      report: ref,
+      analysis: snapshot.result,
+      ...(reportUrl ? { reportUrl } : {}),
+      maxAttempts: config.email.maxAttempts,
+    };
+    const secrets = deps.chat ?? {};
+    const results: ChatDeliveryResult[] = [];
+    const missing: string[] = [];
+    if (chat.slack) {
+      if (!secrets.slackBotToken && !secrets.slackWebhookUrl) missing.push('SLACK_BOT_TOKEN (or SLACK_WEBHOOK_URL)');
+      else
+        results.push(
+          await deliverSlackDigest({
+            ...common,
+            channel: chat.slack.channel,
+            ...(secrets.slackBotToken ? { token: secrets.slackBotToken } : {}),
+            ...(secrets.slackWebhookUrl ? { webhookUrl: secrets.slackWebhookUrl } : {}),
+            ...(secrets.slackApiUrl ? { slackApiUrl: secrets.slackApiUrl } : {}),
+          }),
+        );
+    }
+    if (chat.msteams) {
+      const webhookUrl = secrets.env?.[chat.msteams.webhookEnv];
+      if (!webhookUrl) missing.push(chat.msteams.webhookEnv);
+      else {
+        const chartUrl = chartImageUrl(base, ref.id, secrets.chartSecret);
+        results.push(
+          await deliverTeamsDigest({
+            ...common,
+            webhookEnv: chat.msteams.webhookEnv,
+            webhookUrl,
+            ...(chartUrl ? { chartUrl } : {}),
+          }),
+        );
+      }
+    }
+    const outcomes = results.flatMap((r) => [...r.sent, ...r.skipped, ...r.failed]);
+    if (missing.length > 0)
+      throw new PermanentJobError(
+        `chat delivery of ${ref.id} is not configured: set ${missing.join(' and ')} in the environment` +
+          (outcomes.length > 0
+            ? ` (delivered elsewhere: ${outcomes.map((o) => `${o.channel}:${o.destination} ${o.status}`).join(', ')})`
+            : ''),
+      );
+    return outcomes.map((o) => ({
+      recipient: `${o.channel}:${o.destination}`,
+      status: o.status,
+      attempts: o.attempts,
+      ...(o.reason ? { reason: o.reason } : {}),
+    }));
+  }
 }

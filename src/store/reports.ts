@@ -1,4 +1,3 @@
-import type { RenderedReport } from '../report/index.js';
 import type { Db } from './db.js';
 
 /**
@@ -29,6 +28,20 @@ export interface StoredReport {
   email?: StoredEmail;
 }
 
+/** What a render produced, as the store keeps it (a rendered report has this shape). */
+export interface ReportArtifactsToStore {
+  html?: string | undefined;
+  md?: string | undefined;
+  json?: string | undefined;
+  csv?: string | undefined;
+  email?:
+    | (Omit<StoredEmail, 'attachments' | 'preheader'> & {
+        preheader?: string | undefined;
+        attachments: { filename: string; cid?: string | undefined; content: Buffer; contentType: string }[];
+      })
+    | undefined;
+}
+
 /** The jsonb shape of `reports.artifacts`. */
 interface StoredArtifacts {
   html?: string;
@@ -47,7 +60,7 @@ export function reportIdFor(report: { name: string; period: string }): string {
 
 export async function saveRenderedReport(
   db: Db,
-  r: { id: string; name: string; period: string; analysisId: string | null; rendered: RenderedReport },
+  r: { id: string; name: string; period: string; analysisId: string | null; rendered: ReportArtifactsToStore },
 ): Promise<void> {
   const { html, md, json, csv, email } = r.rendered;
   const artifacts: StoredArtifacts = {

@@ -13,7 +13,11 @@ export interface StoredSnapshot<T = unknown> {
   result: T;
 }
 
-/** Stores an analysis result; a re-run for the same scope, window and as-of instant replaces the earlier one. */
+/**
+ * Stores an analysis result. Earlier results of the same scope, window and as-of instant are superseded but kept
+ * while a report or a run in flight may still render them (two identical on-demand runs must not erase each other);
+ * those no report uses are pruned once a day old.
+ */
 export async function saveSnapshot(
   db: Db,
   key: SnapshotKey,
@@ -21,7 +25,10 @@ export async function saveSnapshot(
 ): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(
-      'DELETE FROM analysis_snapshots WHERE site = $1 AND scope = $2 AND window_days = $3 AND as_of = $4',
+      `DELETE FROM analysis_snapshots s
+       WHERE s.site = $1 AND s.scope = $2 AND s.window_days = $3 AND s.as_of = $4
+         AND s.created_at < now() - interval '1 day'
+         AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.analysis_id = s.id)`,
       [key.site, key.scope, Math.round(key.windowDays), snapshot.asOf],
     );
     await tx.query(
@@ -31,6 +38,17 @@ export async function saveSnapshot(
       [snapshot.id, key.site, key.scope, Math.round(key.windowDays), snapshot.asOf, JSON.stringify(snapshot.result)],
     );
   });
+}
+
+/** Appends notes (e.g. a partial run's failed syncs) to a stored result's `notes`. */
+export async function addSnapshotNotes(db: Db, id: string, notes: readonly string[]): Promise<void> {
+  if (notes.length === 0) return;
+  await db.query(
+    `UPDATE analysis_snapshots
+     SET result = jsonb_set(result, '{notes}', COALESCE(result->'notes', '[]'::jsonb) || $2::jsonb)
+     WHERE id = $1`,
+    [id, JSON.stringify(notes)],
+  );
 }
 
 /** The most recent snapshot of the same scope and window taken at or before `before`. */

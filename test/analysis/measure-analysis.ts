@@ -4,8 +4,9 @@
  * Prints load and analysis times per size (analysis timed three times; the first includes warm-up), wall clock and
  * this process's CPU time — PGlite runs in-process, so CPU time is the figure that does not depend on machine load.
  */
+
+import { syntheticFacts, syntheticTeams } from '../../bench/support/synthetic.js';
 import { analyze } from '../../src/analysis/index.js';
-import { syntheticFacts, syntheticTeams } from '../../src/analysis/synthetic.js';
 import { rolecallConfigSchema } from '../../src/config/schema.js';
 import { upsertActivities } from '../../src/store/activities.js';
 import { openStore } from '../../src/store/open.js';

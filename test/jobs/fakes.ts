@@ -12,7 +12,7 @@ export function fakeStages(opts: { failSync?: Set<string>; syncError?: () => Err
       return { facts: 10, issues: 2 };
     },
     async analyze(req) {
-      calls.push({ stage: 'analyze', args: { project: req.project, team: req.team, notes: req.notes } });
+      calls.push({ stage: 'analyze', args: { projects: req.projects, teams: req.teams, notes: req.notes } });
       return { analysisId: `an-${req.asOf.toISOString()}` };
     },
     async render(req) {

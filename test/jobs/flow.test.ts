@@ -63,6 +63,6 @@ describe('report run flow', () => {
   it('analyses "as of" the firing, so a re-run of the period reproduces the report', () => {
     const flow = buildRunFlow(reportRunSpec(report, config, 'acme', period));
     const analyze = flowNodes(flow).find((n) => n.job === 'analysis.run');
-    expect(analyze?.data).toMatchObject({ team: 'growth', asOf: '2026-11-30T08:00:00.000Z', windowDays: 90 });
+    expect(analyze?.data).toMatchObject({ teams: ['growth'], asOf: '2026-11-30T08:00:00.000Z', windowDays: 90 });
   });
 });

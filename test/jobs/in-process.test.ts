@@ -2,12 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { HandlerMap } from '../../src/jobs/context.js';
 import { buildRunFlow, reportRunSpec } from '../../src/jobs/flow.js';
 import { createHandlers } from '../../src/jobs/handlers.js';
-import {
-  FlowFailedError,
-  inProcessLauncher,
-  inProcessReportRunner,
-  runFlowInProcess,
-} from '../../src/jobs/in-process.js';
+import { FlowFailedError, inProcessLauncher, inProcessRunner, runFlowInProcess } from '../../src/jobs/in-process.js';
 import { fakeStages, testConfig } from './fakes.js';
 
 const period = { key: '2026-11-30T0900', at: new Date('2026-11-30T08:00:00Z') };
@@ -88,7 +83,7 @@ describe('in-process runner', () => {
 
   it('runs a configured report now through the in-process report runner', async () => {
     const fakes = fakeStages();
-    const runner = inProcessReportRunner({ config: testConfig(), site: 'acme', stages: fakes.stages });
+    const runner = inProcessRunner({ config: testConfig(), site: 'acme', stages: fakes.stages });
     const outcome = await runner.runReport('weekly', '2026-11-30T0900');
     expect(outcome).toMatchObject({
       stage: 'trigger',

@@ -1,18 +1,24 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { analyze } from '../../analysis/index.js';
 import type { AnalysisResult } from '../../analysis/schema.js';
-import { type RolecallConfig, rolecallConfigSchema } from '../../config/schema.js';
+import { type ReportConfig, type RolecallConfig, rolecallConfigSchema } from '../../config/schema.js';
 import { writeEml } from '../../delivery/index.js';
+import { jiraConnectionFromEnv } from '../../jira/connection.js';
+import { buildRunFlow, reportRunSpec } from '../../jobs/flow.js';
+import { FlowFailedError, inProcessRunner } from '../../jobs/in-process.js';
+import { reportPeriod } from '../../jobs/period.js';
+import { createStages } from '../../jobs/stages.js';
 import { createLogger, type Logger } from '../../log/logger.js';
-import { renderReport, summaryLines } from '../../report/index.js';
+import { reportFiles, summaryLines } from '../../report/index.js';
 import { writeReportFiles } from '../../report/output.js';
 import { generateScenario } from '../../simulator/scenario/generate.js';
 import type { Scenario } from '../../simulator/scenario/types.js';
 import { startSimulator } from '../../simulator/server/start.js';
 import { openStore } from '../../store/open.js';
-import { siteFromCliConfig, syncProjects } from '../../sync/index.js';
+import { getReport, reportIdFor, type StoredReport } from '../../store/reports.js';
+import { snapshotById } from '../../store/snapshots.js';
+import { siteFromCliConfig } from '../../sync/index.js';
 import type { GlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 import { action, printJson, say } from '../run.js';
@@ -21,7 +27,14 @@ import { action, printJson, say } from '../run.js';
 const DEMO_JIRA_URL = 'https://jira.example.com';
 const DEMO_FILES = ['report.html', 'email.html', 'analysis.json', 'report.md', 'findings.csv'];
 
-/** rolecall.yaml for the simulated organisation: its teams, and no need to be gentle with a local server. */
+const DEMO_REPORT = {
+  name: 'demo',
+  title: 'Product role coverage',
+  formats: ['html', 'email', 'md', 'json', 'csv'],
+  recipients: [],
+} as const;
+
+/** rolecall.yaml for the simulated organisation: its teams, one report, no need to be gentle with a local server. */
 function demoConfig(scenario: Scenario, simulatorUrl: string): RolecallConfig {
   const teams = scenario.groundTruth.teams.map((t) => ({ name: t.team, projects: t.projects }));
   return rolecallConfigSchema.parse({
@@ -29,17 +42,22 @@ function demoConfig(scenario: Scenario, simulatorUrl: string): RolecallConfig {
     sync: { projects: [...new Set(teams.flatMap((t) => t.projects))] },
     analysis: { timezone: 'UTC' },
     teams,
+    reports: [DEMO_REPORT],
     email: { from: 'rolecall demo <rolecall@example.com>' },
   });
 }
 
 interface DemoRun {
   result: AnalysisResult;
+  report: StoredReport;
   issues: number;
   facts: number;
 }
 
-/** Simulator → sync into the store under `storeDir` → analysis of the whole organisation. */
+/**
+ * Simulator → the demo report's run (sync of every project → analysis → render), the same flow the scheduler and
+ * `rolecall report` run, on the embedded store under `storeDir`.
+ */
 async function runDemoPipeline(storeDir: string, log: Logger, progress: (line: string) => void): Promise<DemoRun> {
   progress('generating the demo organisation and starting the Jira simulator…');
   const scenario = generateScenario({ name: 'demo', now: new Date().toISOString() });
@@ -47,23 +65,46 @@ async function runDemoPipeline(storeDir: string, log: Logger, progress: (line: s
   const db = await openStore({ dataDir: storeDir });
   try {
     const config = demoConfig(scenario, sim.url);
-    const site = await siteFromCliConfig({
-      env: { JIRA_BASE_URL: sim.url, JIRA_EMAIL: sim.credentials.email, JIRA_API_TOKEN: sim.credentials.apiToken },
+    const env = { JIRA_BASE_URL: sim.url, JIRA_EMAIL: sim.credentials.email, JIRA_API_TOKEN: sim.credentials.apiToken };
+    const siteId = jiraConnectionFromEnv(env, config).siteId;
+    const report = config.reports[0] as ReportConfig;
+    const period = reportPeriod(report, new Date(), config.analysis.timezone);
+    const spec = reportRunSpec(report, config, siteId, period);
+    const flow = buildRunFlow({ ...spec, scope: { ...spec.scope, name: 'Demo organisation' } });
+    const stages = createStages({
+      db,
       config,
       log,
+      openSite: () => siteFromCliConfig({ env, config, log }),
+      jiraBaseUrl: DEMO_JIRA_URL,
     });
-    progress(`syncing ${config.sync.projects.length} projects from the simulator at ${sim.url}…`);
-    const sync = await syncProjects({ db, site, projects: config.sync.projects, config, full: true, log });
-    const failed = sync.projects.filter((p) => !p.ok);
-    if (failed.length > 0)
-      throw new CliError(`demo sync failed for ${failed.map((p) => `${p.project} (${p.error?.message})`).join(', ')}`);
-    progress('analysing…');
-    const result = await analyze({ db, config, jiraBaseUrl: DEMO_JIRA_URL, save: true });
-    return {
-      result,
-      issues: sync.projects.reduce((s, p) => s + p.issuesSeen, 0),
-      facts: sync.projects.reduce((s, p) => s + p.factsWritten, 0),
-    };
+    let issues = 0;
+    let facts = 0;
+    const runner = inProcessRunner(
+      { config, site: siteId, stages },
+      {
+        log,
+        once: true,
+        onJobDone: (_node, outcome) => {
+          if (outcome.stage === 'sync') {
+            issues += outcome.issues;
+            facts += outcome.facts;
+          }
+          if (outcome.stage === 'analyze') progress('rendering…');
+        },
+      },
+    );
+    progress(`syncing ${spec.sync.length} projects from the simulator at ${sim.url}, then analysing…`);
+    try {
+      await runner.run(flow);
+    } catch (err) {
+      if (err instanceof FlowFailedError) throw new CliError(`demo failed: ${err.message}`);
+      throw err;
+    }
+    const stored = await getReport(db, reportIdFor({ name: report.name, period: period.key }));
+    const snapshot = stored?.analysisId ? await snapshotById<AnalysisResult>(db, stored.analysisId) : null;
+    if (!stored || !snapshot) throw new CliError('demo failed: the report was not stored');
+    return { result: snapshot.result, report: stored, issues, facts };
   } finally {
     await db.close();
     await sim.close();
@@ -94,20 +135,18 @@ export function registerDemo(program: Command): void {
         const progress = global.json ? () => {} : say;
 
         const run = await runDemoPipeline(storeDir, log, progress);
-        progress('rendering…');
-        const rendered = renderReport(run.result, {
-          formats: ['html', 'email', 'md', 'json', 'csv'],
-          title: 'Product role coverage',
-          scopeName: 'Demo organisation',
-        });
-        const files = await writeReportFiles(out, rendered, DEMO_FILES);
-        if (rendered.email) {
+        const files = await writeReportFiles(out, { files: reportFiles(run.report) }, DEMO_FILES);
+        if (run.report.email) {
           files['email.eml'] = join(out, 'email.eml');
+          const { subject, html, text, attachments } = run.report.email;
           await writeEml(
             {
               from: 'rolecall demo <rolecall@example.com>',
               to: ['leadership@example.com'],
-              ...rendered.email,
+              subject,
+              html,
+              text,
+              attachments: attachments.map((a) => ({ ...a, cid: a.cid ?? a.filename })),
             },
             files['email.eml'],
           );

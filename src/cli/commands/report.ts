@@ -1,17 +1,20 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { analyze, UnknownScopeError } from '../../analysis/index.js';
+import { UnknownScopeError } from '../../analysis/index.js';
 import type { AnalysisResult } from '../../analysis/schema.js';
-import { durationDays } from '../../config/duration.js';
 import type { ReportConfig, RolecallConfig } from '../../config/schema.js';
-import { type DeliveryResult, deliverReport, type EmailMessage, writeEml } from '../../delivery/index.js';
+import { type EmailMessage, writeEml } from '../../delivery/index.js';
+import { buildRunFlow, reportRunSpec } from '../../jobs/flow.js';
+import { FlowFailedError, inProcessRunner } from '../../jobs/in-process.js';
 import { reportPeriod } from '../../jobs/period.js';
-import { narrowResult, type ReportFormat, renderReport, reportHref, summaryLines } from '../../report/index.js';
+import type { RecipientOutcome, Stages } from '../../jobs/ports.js';
+import { chatSecretsFromEnv, createStages } from '../../jobs/stages.js';
+import { type ReportFormat, reportFiles, summaryLines } from '../../report/index.js';
 import { writeReportFiles } from '../../report/output.js';
-import type { Db } from '../../store/db.js';
-import { reportIdFor, saveRenderedReport } from '../../store/reports.js';
+import { getReport, reportIdFor } from '../../store/reports.js';
+import { snapshotById } from '../../store/snapshots.js';
 import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { action, printJson, say } from '../run.js';
 
 interface ReportOptions {
@@ -34,32 +37,41 @@ function findReport(config: RolecallConfig, name: string): ReportConfig {
   );
 }
 
-/** One analysis for the report's scope: a single team or project directly, anything wider narrowed from the org. */
-async function analyseFor(
-  db: Db,
-  config: RolecallConfig,
-  report: ReportConfig,
-  opts: { jiraBaseUrl: string | null; asOf: string },
-): Promise<AnalysisResult> {
-  const base = {
-    db,
-    config,
-    windowDays: durationDays(report.window),
-    jiraBaseUrl: opts.jiraBaseUrl,
-    save: true,
-    asOf: opts.asOf,
+/** The stages with delivery's per-recipient outcomes kept for the summary this command prints. */
+function recordingDelivery(stages: Stages): { stages: Stages; outcomes: () => RecipientOutcome[] | undefined } {
+  let outcomes: RecipientOutcome[] | undefined;
+  return {
+    stages: {
+      ...stages,
+      async deliver(req) {
+        const result = await stages.deliver(req);
+        outcomes = result.outcomes ?? [];
+        return result;
+      },
+    },
+    outcomes: () => outcomes,
   };
-  const teams = report.teams ?? [];
-  const projects = report.projects ?? [];
-  try {
-    if (teams.length === 1 && projects.length === 0) return await analyze({ ...base, team: teams[0] });
-    if (projects.length === 1 && teams.length === 0) return await analyze({ ...base, project: projects[0] });
-    const org = await analyze(base);
-    return narrowResult(org, { teams, projects }, report.title ?? report.name);
-  } catch (err) {
-    if (err instanceof UnknownScopeError) throw new UsageError(err.message, err.hint);
-    throw err;
-  }
+}
+
+interface DeliverySummary {
+  sent: RecipientOutcome[];
+  skipped: RecipientOutcome[];
+  failed: RecipientOutcome[];
+}
+
+function deliverySummary(outcomes: RecipientOutcome[]): DeliverySummary {
+  return {
+    sent: outcomes.filter((o) => o.status === 'sent'),
+    skipped: outcomes.filter((o) => o.status === 'skipped'),
+    failed: outcomes.filter((o) => o.status === 'failed'),
+  };
+}
+
+/** The stage's own error, not the runner's "job … failed" wrapper: the person needs the cause. */
+function unwrapFlowError(err: unknown): unknown {
+  let e = err;
+  while (e instanceof FlowFailedError && e.cause) e = e.cause;
+  return e instanceof UnknownScopeError ? new UsageError(e.message, e.hint) : e;
 }
 
 function parseAsOf(value: string | undefined): string | undefined {
@@ -69,7 +81,7 @@ function parseAsOf(value: string | undefined): string | undefined {
   return new Date(ms).toISOString();
 }
 
-function printDelivery(delivery: DeliveryResult): void {
+function printDelivery(delivery: DeliverySummary): void {
   for (const o of delivery.sent) say(`sent to ${o.recipient}${o.attempts > 1 ? ` after ${o.attempts} attempts` : ''}`);
   for (const o of delivery.skipped) say(`skipped ${o.recipient}: ${o.reason ?? ''}`);
   for (const o of delivery.failed) say(`FAILED ${o.recipient}: ${o.reason ?? ''}`);
@@ -80,7 +92,7 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('render a report configured in rolecall.yaml now (and send its email with --send)')
     .requiredOption('-r, --report <name>', 'name of the report under reports: in rolecall.yaml')
-    .option('--send', "email it to the report's recipients (needs SMTP_URL)")
+    .option('--send', "email it to the report's recipients (needs SMTP_URL) and post its Slack / Teams digests")
     .option('--dry-run', 'with --send: write the email as an .eml file instead of sending it')
     .option('-o, --out <dir>', 'folder for the rendered files (default ./rolecall-reports/<name>/<period>)')
     .option('--as-of <instant>', "run as if at this instant (default now): picks the schedule's firing before it")
@@ -88,7 +100,7 @@ export function registerReport(program: Command): void {
       'after',
       '\nThe report analyses what is already in the store (run `rolecall sync` first for fresh data).\n' +
         "The period is the schedule's latest firing (or the day, without a schedule); the analysis is as of it.\n" +
-        'Each email is sent at most once per report, period and recipient, however often this runs.',
+        'Each email and chat digest is sent at most once per report, period and destination, however often this runs.',
     )
     .action(
       action(async (options: ReportOptions) => {
@@ -98,74 +110,86 @@ export function registerReport(program: Command): void {
         const report = findReport(config, options.report);
         const asOf = parseAsOf(options.asOf);
         if (options.dryRun && !options.send) throw new UsageError('--dry-run only applies together with --send');
-        if (options.send && !options.dryRun && !env.SMTP_URL)
+        const hasChat = report.slack !== undefined || report.msteams !== undefined;
+        if (options.send && report.recipients.length === 0 && !hasChat)
+          throw new UsageError(
+            `report "${report.name}" has no recipients`,
+            'list them under recipients: in rolecall.yaml (or add slack: / msteams: destinations)',
+          );
+        if (options.send && !options.dryRun && report.recipients.length > 0 && !env.SMTP_URL)
           throw new UsageError(
             '--send needs SMTP_URL',
             'set SMTP_URL=smtp://user:pass@host:587 (or smtps://…), or add --dry-run to write the .eml instead',
           );
-        if (options.send && report.recipients.length === 0)
-          throw new UsageError(
-            `report "${report.name}" has no recipients`,
-            'list them under recipients: in rolecall.yaml',
-          );
 
         const db = await cliStore(loaded);
         try {
-          const jiraBaseUrl = env.JIRA_BASE_URL ?? config.jira.baseUrl ?? null;
           // The same period key as the scheduler's runs (the schedule's latest firing, else the day), so a manual
           // run and a scheduled one share the delivery log and never both send.
-          const { key: period, at } = reportPeriod(
-            report,
-            asOf ? new Date(asOf) : new Date(),
-            config.analysis.timezone,
-          );
-          const result = await analyseFor(db, config, report, { jiraBaseUrl, asOf: at.toISOString() });
-          const id = reportIdFor({ name: report.name, period });
-          const reportUrl = reportHref(config.email.reportBaseUrl, id);
+          const period = reportPeriod(report, asOf ? new Date(asOf) : new Date(), config.analysis.timezone);
           const formats = new Set<ReportFormat>(report.formats);
-          if (options.send) formats.add('email');
-          const rendered = renderReport(result, {
-            formats: [...formats],
-            jiraBaseUrl,
-            ...(reportUrl ? { reportUrl } : {}),
-            ...(report.title ? { title: report.title } : {}),
-          });
-          const out = options.out ?? join('rolecall-reports', report.name, period);
-          const files = await writeReportFiles(out, rendered);
-          await saveRenderedReport(db, { id, name: report.name, period, analysisId: result.id, rendered });
+          if (options.send && report.recipients.length > 0) formats.add('email');
+          // The scheduler's flow for this report and period, on what the store holds (no sync), run here.
+          const flow = buildRunFlow(
+            reportRunSpec(report, config, undefined, period, {
+              sync: false,
+              formats: [...formats],
+              deliver: !!options.send && !options.dryRun,
+            }),
+          );
+          const recording = recordingDelivery(
+            createStages({
+              db,
+              config,
+              log,
+              openSite: () => Promise.reject(new Error('rolecall report does not sync: run rolecall sync first')),
+              ...(env.SMTP_URL ? { smtpUrl: env.SMTP_URL } : {}),
+              jiraBaseUrl: env.JIRA_BASE_URL ?? config.jira.baseUrl ?? null,
+              chat: chatSecretsFromEnv(process.env),
+            }),
+          );
+          const runner = inProcessRunner({ config, site: '', stages: recording.stages }, { log, once: true });
+          let deliveryFailure: FlowFailedError | undefined;
+          try {
+            await runner.run(flow);
+          } catch (err) {
+            // A failed delivery still leaves the rendered report to write and the per-recipient outcome to show.
+            if (!(err instanceof FlowFailedError) || !recording.outcomes()) throw unwrapFlowError(err);
+            deliveryFailure = err;
+          }
 
-          let delivery: DeliveryResult | undefined;
-          if (rendered.email) {
+          const id = reportIdFor({ name: report.name, period: period.key });
+          const stored = await getReport(db, id);
+          const snapshot = stored?.analysisId ? await snapshotById<AnalysisResult>(db, stored.analysisId) : null;
+          if (!stored || !snapshot) throw new CliError(`report ${id} was not stored; run with --verbose to see why`);
+          const result = snapshot.result;
+          const out = options.out ?? join('rolecall-reports', report.name, period.key);
+          const files = await writeReportFiles(out, { files: reportFiles(stored) });
+          if (stored.email) {
             const message: EmailMessage = {
               from: config.email.from,
               ...(config.email.replyTo ? { replyTo: config.email.replyTo } : {}),
               to: report.recipients,
-              ...rendered.email,
+              subject: stored.email.subject,
+              html: stored.email.html,
+              text: stored.email.text,
+              attachments: stored.email.attachments.map((a) => ({ ...a, cid: a.cid ?? a.filename })),
               headers: { 'X-Rolecall-Report': id },
             };
             files['email.eml'] = join(out, 'email.eml');
             await writeEml(message, files['email.eml']);
-            if (options.send && !options.dryRun) {
-              delivery = await deliverReport({
-                db,
-                smtpUrl: env.SMTP_URL ?? '',
-                report: { id, name: report.name, period },
-                message,
-                recipients: report.recipients,
-                log,
-                maxAttempts: config.email.maxAttempts,
-              });
-            }
           }
-
+          const outcomes = recording.outcomes();
+          const delivery = outcomes ? deliverySummary(outcomes) : undefined;
+          const periodKey = period.key;
           const summary = summaryLines(result);
           if (global.json) {
             printJson({
-              report: { id, name: report.name, period, analysisId: result.id },
+              report: { id, name: report.name, period: periodKey, analysisId: result.id },
               files,
               summary,
               headline: result.headline,
-              ...(rendered.email ? { email: { subject: rendered.email.subject } } : {}),
+              ...(stored.email ? { email: { subject: stored.email.subject } } : {}),
               ...(delivery ? { delivery } : {}),
               ...(options.dryRun ? { dryRun: true } : {}),
             });
@@ -176,7 +200,7 @@ export function registerReport(program: Command): void {
           }
           if (delivery) {
             if (!global.json) printDelivery(delivery);
-            if (delivery.failed.length > 0) process.exitCode = 1;
+            if (delivery.failed.length > 0 || deliveryFailure) process.exitCode = 1;
           }
         } finally {
           await db.close();

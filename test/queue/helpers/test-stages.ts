@@ -69,8 +69,9 @@ export function testStages(opts: {
         if (body.isLast) return { facts, issues, requests };
       }
     },
-    async analyze({ site, project, team, asOf, notes }) {
-      const scope = project ?? team ?? 'org';
+    async analyze({ site, projects, teams, asOf, notes }) {
+      const project = projects?.length === 1 ? projects[0] : undefined;
+      const scope = project ?? teams?.join('|') ?? 'org';
       const id = `an-${scope}-${asOf.toISOString().replace(/[^0-9]/g, '')}`;
       const [row] = await opts.db.query<{ n: number }>(
         'SELECT count(*)::int AS n FROM activities WHERE site = $1 AND ($2::text IS NULL OR project = $2)',

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { rolecallConfigSchema } from '../config/schema.js';
-import { siteIdFromUrl } from '../jira/connection.js';
-import { JOBS } from '../jobs/catalog.js';
-import { buildRunFlow, reportRunSpec } from '../jobs/flow.js';
-import { packagePath } from '../util/package-root.js';
-import { QueueFlowLauncher } from './flows.js';
-import { deleteKeysWithPrefix } from './keys.js';
+import { rolecallConfigSchema } from '../../src/config/schema.js';
+import { siteIdFromUrl } from '../../src/jira/connection.js';
+import { JOBS } from '../../src/jobs/catalog.js';
+import { buildRunFlow, reportRunSpec } from '../../src/jobs/flow.js';
+import { QueueFlowLauncher } from '../../src/queue/flows.js';
+import { deleteKeysWithPrefix } from '../../src/queue/keys.js';
+import { packagePath } from '../../src/util/package-root.js';
 
 /**
  * Drives a fleet of real `rolecall worker` processes through one report run, for benchmarks: N processes,

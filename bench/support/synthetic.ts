@@ -1,4 +1,4 @@
-import type { Activity, ActivityKind, ActorType } from '../domain/activity.js';
+import type { Activity, ActivityKind, ActorType } from '../../src/domain/activity.js';
 
 /**
  * Fast, seeded synthetic Activity facts for benchmarks and load tests: teams with an owner, a manager (or one

@@ -1,5 +1,5 @@
-import type { JiraSite } from '../../jira/site.js';
-import { needsComments, needsWorklogs, SEARCH_FIELDS } from '../collect.js';
+import type { JiraSite } from '../../src/jira/site.js';
+import { needsComments, needsWorklogs, SEARCH_FIELDS } from '../../src/sync/collect.js';
 
 export interface BaselineResult {
   issues: number;

@@ -1,5 +1,7 @@
-import type { Db } from '../store/db.js';
-import type { RunStage, RunTracker } from './ports.js';
+import type { Db } from './db.js';
+
+/** The stages a run moves through (the jobs of src/jobs/catalog.ts that a run reports on). */
+export type RunStage = 'sync' | 'analyze' | 'render' | 'deliver';
 
 export type RunState = 'queued' | 'running' | 'completed' | 'failed';
 
@@ -55,8 +57,13 @@ function fromRow(r: Row): AnalysisRun {
   };
 }
 
-/** analysis_runs rows: created by the API, moved along by the job handlers (RunTracker). */
-export class RunStore implements RunTracker {
+/** A run still "queued" or "running" after this long lost its worker with it; it no longer holds a place. */
+const LOST_AFTER = '6 hours';
+/** Serialises admissions across API processes (pg_advisory_xact_lock key; any constant unique to this use). */
+const ADMISSION_LOCK = 0x726f6c65;
+
+/** analysis_runs rows: created by the API, moved along by the job handlers (src/jobs' RunTracker). */
+export class RunStore {
   constructor(private readonly db: Db) {}
 
   async create(run: {
@@ -102,5 +109,27 @@ export class RunStore implements RunTracker {
        WHERE id = $1 AND state NOT IN ('completed', 'failed')`,
       [runId, error.slice(0, 2000)],
     );
+  }
+
+  /** On-demand runs queued or running now. */
+  async countInFlight(db: Db = this.db): Promise<number> {
+    const [row] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM analysis_runs
+       WHERE state IN ('queued', 'running') AND created_at > now() - interval '${LOST_AFTER}'`,
+    );
+    return row?.n ?? 0;
+  }
+
+  /**
+   * Creates the run only while fewer than `max` runs are in flight. Count and insert happen under one
+   * transaction-scoped advisory lock, so concurrent requests, in any API process, never admit more than `max`.
+   */
+  createIfRoom(max: number, run: Parameters<RunStore['create']>[0]): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADMISSION_LOCK]);
+      if ((await this.countInFlight(tx)) >= max) return false;
+      await new RunStore(tx).create(run);
+      return true;
+    });
   }
 }
