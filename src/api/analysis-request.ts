@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { durationSchema } from '../config/duration.js';
 import type { RolecallConfig } from '../config/schema.js';
-import { formatSchema, projectKeySchema } from '../jobs/payloads.js';
+import { projectKeySchema, reportFormatSchema, windowSchema } from '../domain/keys.js';
+import { recipientAllowed, recipientRefusal } from './recipients.js';
 
 /** Body of POST /api/analyses (DESIGN.md §5). */
 export function analysisRequestSchema(config: RolecallConfig, siteIds: string[]) {
@@ -10,9 +10,12 @@ export function analysisRequestSchema(config: RolecallConfig, siteIds: string[])
       site: z.string().min(1).optional().describe('Jira site (URL or host); must be the configured one.'),
       project: projectKeySchema.optional(),
       team: z.string().min(1).optional(),
-      window: durationSchema.default(config.analysis.window),
-      formats: z.array(formatSchema).min(1).default(['html', 'json']),
-      email: z.email().optional().describe('Send the report to this address when it is ready.'),
+      window: windowSchema.default(config.analysis.window),
+      formats: z.array(reportFormatSchema).min(1).default(['html', 'json']),
+      email: z
+        .email()
+        .optional()
+        .describe('Send the report to this address when it is ready (one of api.allowedRecipients).'),
     })
     .strict()
     .superRefine((body, ctx) => {
@@ -21,6 +24,13 @@ export function analysisRequestSchema(config: RolecallConfig, siteIds: string[])
           code: 'custom',
           path: body.project ? ['team'] : ['project'],
           message: 'give exactly one of "project" or "team"',
+        });
+      }
+      if (body.email && !recipientAllowed(body.email, config.api.allowedRecipients)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['email'],
+          message: recipientRefusal(body.email, config.api.allowedRecipients),
         });
       }
       if (body.team && !config.teams.some((t) => t.name === body.team)) {

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { RolecallConfig } from '../config/schema.js';
-import { RunStore } from '../jobs/run-store.js';
 import type { Logger } from '../log/logger.js';
 import { producerConnection } from '../queue/connections.js';
 import { FleetMetrics } from '../queue/fleet-metrics.js';
 import { QueueFlowLauncher } from '../queue/flows.js';
 import { closeQueues, openQueues, queueOf } from '../queue/queues.js';
+import { RunStore } from '../store/analysis-runs.js';
 import type { Db } from '../store/db.js';
 import { buildApi } from './app.js';
 import { createMetricsRegistry } from './metrics.js';
@@ -46,16 +46,20 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     launcher,
     metrics: createMetricsRegistry({ queues: [...queues.values()], fleet: new FleetMetrics(redis, opts.prefix) }),
     log: opts.log,
+    prefix: opts.prefix,
   });
-  const url = await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
-  return {
-    app,
-    url,
-    async close() {
-      await app.close();
-      await launcher.close().catch(() => {});
-      await closeQueues(queues);
-      redis.disconnect();
-    },
+  const close = async () => {
+    await app.close();
+    await launcher.close().catch(() => {});
+    await closeQueues(queues);
+    redis.disconnect();
   };
+  try {
+    const url = await app.listen({ port: opts.port, host: opts.host ?? '0.0.0.0' });
+    return { app, url, close };
+  } catch (err) {
+    // A busy port must not leave Redis and the queues holding the process open.
+    await close().catch(() => {});
+    throw err;
+  }
 }

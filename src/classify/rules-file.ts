@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { ConfigError, problemsFromZod } from '../config/issues.js';
+import { parseYaml, readYamlFile } from '../config/yaml-file.js';
 import { packagePath } from '../util/package-root.js';
 import { type RulesFile, rulesFileSchema } from './rule-schema.js';
 
@@ -8,17 +8,9 @@ export const DEFAULT_RULES_PATH = packagePath('config', 'classification.yaml');
 
 /** Parses and validates a classification rules file; every problem is reported as a ConfigError. */
 export function parseRulesText(text: string, source: string): RulesFile {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigError(
-      doc.errors.map((e) => ({
-        path: `${source}: line ${e.linePos?.[0]?.line ?? '?'}`,
-        message: e.message.split('\n')[0] ?? e.message,
-        hint: 'fix the YAML syntax',
-      })),
-    );
-  }
-  const parsed = rulesFileSchema.safeParse(doc.toJS() ?? {});
+  const yaml = parseYaml(text, source);
+  if (yaml.problems.length > 0) throw new ConfigError(yaml.problems);
+  const parsed = rulesFileSchema.safeParse(yaml.value);
   if (!parsed.success) throw new ConfigError(problemsFromZod(parsed.error, source));
   return parsed.data;
 }
@@ -31,13 +23,7 @@ export function loadRulesFile(path?: string): RulesFile {
     cachedDefault ??= parseRulesText(readFileSync(DEFAULT_RULES_PATH, 'utf8'), DEFAULT_RULES_PATH);
     return cachedDefault;
   }
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError([
-      { path, message: `cannot read rules file: ${(err as Error).message}`, hint: 'check classification.rulesFile' },
-    ]);
-  }
-  return parseRulesText(text, path);
+  const file = readYamlFile(path, 'check classification.rulesFile');
+  if (file.text === undefined) throw new ConfigError(file.problems);
+  return parseRulesText(file.text, path);
 }

@@ -2,6 +2,8 @@ import { ZodError } from 'zod';
 import { ConfigError } from '../config/issues.js';
 import { redactUrlCredentials } from '../log/logger.js';
 import { StoreUnavailableError } from '../store/open.js';
+import { StoreLockedError } from '../store/store-lock.js';
+import { FileWriteError } from '../util/atomic-file.js';
 import { CliError } from './errors.js';
 
 /** Writes a machine-readable result on stdout (for `--json`). */
@@ -40,6 +42,19 @@ export function describeError(err: unknown): { exitCode: 1 | 2; message: string;
       hint: 'check DATABASE_URL, or unset it to use the embedded store',
       json: { error: 'store', message },
     };
+  }
+  if (err instanceof StoreLockedError) {
+    return {
+      exitCode: 2,
+      message: err.message,
+      hint:
+        `let PID ${err.holder.pid} finish (or stop it), wait longer with ROLECALL_STORE_LOCK_WAIT=<seconds>, ` +
+        'or use PostgreSQL (DATABASE_URL) to run several rolecall processes at once',
+      json: { error: 'store-locked', message: err.message, holder: err.holder },
+    };
+  }
+  if (err instanceof FileWriteError) {
+    return { exitCode: 1, message: err.message, json: { error: 'write', message: err.message, path: err.path } };
   }
   const message = redactUrlCredentials(err instanceof Error ? err.message : String(err));
   return { exitCode: 1, message, json: { error: 'failure', message } };

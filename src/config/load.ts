@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseDocument } from 'yaml';
 import { type Env, envSchema } from './env.js';
 import { ConfigError, type ConfigProblem, problemsFromZod } from './issues.js';
 import { type RolecallConfig, rolecallConfigSchema } from './schema.js';
+import { parseYaml, readYamlFile } from './yaml-file.js';
 
 export interface LoadedConfig {
   config: RolecallConfig;
@@ -21,18 +21,9 @@ export function resolveConfigPath(rawEnv: NodeJS.ProcessEnv, explicit?: string):
 }
 
 export function parseConfigText(text: string, source: string): { config?: RolecallConfig; problems: ConfigProblem[] } {
-  const doc = parseDocument(text, { prettyErrors: true });
-  if (doc.errors.length > 0) {
-    return {
-      problems: doc.errors.map((e) => ({
-        path: `${source}: line ${e.linePos?.[0]?.line ?? '?'}`,
-        message: e.message.split('\n')[0] ?? e.message,
-        hint: 'fix the YAML syntax',
-      })),
-    };
-  }
-  const raw = doc.toJS() ?? {};
-  const parsed = rolecallConfigSchema.safeParse(raw);
+  const yaml = parseYaml(text, source);
+  if (yaml.problems.length > 0) return { problems: yaml.problems };
+  const parsed = rolecallConfigSchema.safeParse(yaml.value);
   if (!parsed.success) return { problems: problemsFromZod(parsed.error, source) };
   return { config: parsed.data, problems: [] };
 }
@@ -55,9 +46,13 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; configPath?: stri
     if (!existsSync(configPath)) {
       problems.push({ path: configPath, message: 'file not found', hint: 'check ROLECALL_CONFIG or --config' });
     } else {
-      const result = parseConfigText(readFileSync(configPath, 'utf8'), configPath);
-      problems.push(...result.problems);
-      config = result.config;
+      const file = readYamlFile(configPath, 'check that ROLECALL_CONFIG or --config names your rolecall.yaml');
+      problems.push(...file.problems);
+      if (file.text !== undefined) {
+        const result = parseConfigText(file.text, configPath);
+        problems.push(...result.problems);
+        config = result.config;
+      }
     }
   } else {
     config = rolecallConfigSchema.parse({});

@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { ruleOverrideSchema } from '../classify/rule-schema.js';
-import { durationSchema } from './duration.js';
-
-const projectKey = z
-  .string()
-  .regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'a Jira project key: capital letters, digits and _, starting with a letter');
+import { durationSchema, projectKeySchema as projectKey, reportFormatSchema, windowSchema } from '../domain/keys.js';
 
 const ianaTimezone = z.string().refine(
   (tz) => {
@@ -36,8 +32,35 @@ export const jiraConfigSchema = z
       .default(10)
       .describe('Our own ceiling on requests per second to this site, shared by every process.'),
     concurrency: z.number().int().min(1).max(16).default(4).describe('Parallel changelog/hydration requests.'),
-    timeoutMs: z.number().int().min(1000).default(30_000).describe('Timeout of one HTTP request.'),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1000)
+      .max(600_000)
+      .default(30_000)
+      .describe('Deadline of one HTTP request: headers and the whole body (then retried like a reset).'),
     maxRetries: z.number().int().min(0).max(10).default(5).describe('Retries on 5xx, timeouts and resets.'),
+    maxResponseBytes: z
+      .number()
+      .int()
+      .min(1024 * 1024)
+      .max(1024 * 1024 * 1024)
+      .default(64 * 1024 * 1024)
+      .describe('Largest Jira answer accepted, in bytes (decompressed); a larger one fails the request unread.'),
+    maxRetryAfterSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(300)
+      .describe('Longest Retry-After waited out after a 429; a longer one fails with the time Jira named.'),
+    maxRateLimitWaitSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(900)
+      .describe('Longest total rate-limit waiting for one request before it fails.'),
     fields: z
       .object({
         storyPoints: z.string().optional(),
@@ -48,10 +71,22 @@ export const jiraConfigSchema = z
         targetStart: z.string().optional(),
         targetEnd: z.string().optional(),
         acceptanceCriteria: z.string().optional(),
+        dates: z
+          .array(z.string().min(1))
+          .optional()
+          .describe(
+            'More fields whose changes are roadmap date changes (issue.dates_changed), e.g. [customfield_10042].',
+          ),
+        ignore: z
+          .array(z.string().min(1))
+          .optional()
+          .describe('Fields to ignore on purpose: their changes count as ignored, not as unknown.'),
       })
       .strict()
       .default({})
-      .describe('Field ids to use instead of discovery (e.g. customfield_10016).'),
+      .describe(
+        'Field ids to use instead of discovery (e.g. customfield_10016; storyPoints may be timeoriginalestimate).',
+      ),
   })
   .strict();
 
@@ -91,14 +126,38 @@ export const reportConfigSchema = z
     title: z.string().min(1).max(120).optional(),
     teams: z.array(z.string()).optional().describe('Team names; default every team.'),
     projects: z.array(projectKey).optional().describe('Projects, when the report is per project.'),
-    window: durationSchema.default('90d'),
+    window: windowSchema.default('90d'),
     schedule: z
       .object({ cron: cronPattern, timezone: ianaTimezone })
       .strict()
       .optional()
       .describe('When the report runs; the time zone is required so runs never drift between machines.'),
     recipients: z.array(z.email()).default([]),
-    formats: z.array(z.enum(['html', 'email', 'md', 'json', 'csv'])).default(['html', 'email', 'json']),
+    slack: z
+      .object({
+        channel: z
+          .string()
+          .regex(
+            /^(#[a-z0-9][a-z0-9._-]{0,79}|[CGD][A-Z0-9]{6,20})$/,
+            'a channel id such as C0123ABCD, or #name in lower case',
+          )
+          .describe('Where the digest goes; SLACK_BOT_TOKEN (or SLACK_WEBHOOK_URL) from the environment.'),
+      })
+      .strict()
+      .optional()
+      .describe('Post a Block Kit digest of this report to a Slack channel.'),
+    // `teams:` already lists the report's team names, hence `msteams:` for Microsoft Teams.
+    msteams: z
+      .object({
+        webhookEnv: z
+          .string()
+          .regex(/^[A-Z][A-Z0-9_]{0,63}$/, 'the NAME of an environment variable, e.g. TEAMS_LEADERSHIP_WEBHOOK')
+          .describe('Environment variable holding the Teams Workflows webhook URL (a secret: never in this file).'),
+      })
+      .strict()
+      .optional()
+      .describe('Post an Adaptive Card digest of this report to Microsoft Teams through a Workflows webhook.'),
+    formats: z.array(reportFormatSchema).default(['html', 'email', 'json']),
     partial: z
       .boolean()
       .default(false)
@@ -120,8 +179,47 @@ export const emailConfigSchema = z
 
 export const analysisConfigSchema = z
   .object({
-    window: durationSchema.default('90d').describe('Default analysis window.'),
+    window: windowSchema.default('90d').describe('Default analysis window (1 day to 5 years).'),
     timezone: ianaTimezone.default('UTC').describe('Time zone for weeks and dates in reports.'),
+  })
+  .strict();
+
+const RECIPIENT_DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+export const apiConfigSchema = z
+  .object({
+    allowedRecipients: z
+      .array(
+        z.string().refine((s) => z.email().safeParse(s).success || RECIPIENT_DOMAIN.test(s), {
+          message: 'expected a domain (acme.com) or an email address (cto@partner.io)',
+        }),
+      )
+      .default([])
+      .describe(
+        'Who on-demand analyses (POST /api/analyses "email") may be sent to: domains (exact, subdomains not ' +
+          'included) or addresses. Empty (the default): the API sends no email.',
+      ),
+    requestsPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(30)
+      .describe('POST /api/analyses per API token per minute, across every API process; more get 429.'),
+    maxRunsInFlight: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(20)
+      .describe('On-demand analyses queued or running at once; more get 429 until one finishes.'),
+    joinWindowSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400)
+      .default(300)
+      .describe('An identical request within this time joins the run still in flight instead of starting one.'),
   })
   .strict();
 
@@ -146,6 +244,7 @@ export const rolecallConfigSchema = z
       .default({ overrides: [] }),
     reports: z.array(reportConfigSchema).default([]),
     email: emailConfigSchema.default(() => emailConfigSchema.parse({})),
+    api: apiConfigSchema.default(() => apiConfigSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -174,3 +273,4 @@ export const rolecallConfigSchema = z
 export type RolecallConfig = z.infer<typeof rolecallConfigSchema>;
 export type TeamConfig = z.infer<typeof teamConfigSchema>;
 export type ReportConfig = z.infer<typeof reportConfigSchema>;
+export type ApiConfig = z.infer<typeof apiConfigSchema>;

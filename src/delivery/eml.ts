@@ -1,6 +1,7 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
+import { fileWriteError, writeFileAtomic } from '../util/atomic-file.js';
 import { type EmailMessage, toMailOptions } from './message.js';
 
 /** The raw RFC 822 message nodemailer would send (stream transport, buffered). */
@@ -10,10 +11,17 @@ export async function buildRawMessage(message: EmailMessage, to: string[] = mess
   return info.message as Buffer;
 }
 
-/** Writes the message as an .eml file (for --dry-run and the demo); returns its size in bytes. */
+/**
+ * Writes the message as an .eml file (for --dry-run and the demo), atomically; returns its size in bytes.
+ * Throws FileWriteError (one line: path and cause).
+ */
 export async function writeEml(message: EmailMessage, file: string): Promise<number> {
   const raw = await buildRawMessage(message);
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, raw);
+  try {
+    await mkdir(dirname(resolve(file)), { recursive: true });
+  } catch (err) {
+    throw fileWriteError(dirname(resolve(file)), err);
+  }
+  await writeFileAtomic(file, raw);
   return raw.length;
 }

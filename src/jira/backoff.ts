@@ -49,6 +49,13 @@ export function announcedRate(headers: HeaderBag): number | undefined {
   return fill / (Number.isFinite(interval) && interval > 0 ? interval : 1);
 }
 
+/** The raw Retry-After (or X-RateLimit-Reset) header, for saying what Jira asked when we cannot read it. */
+export function retryAfterText(headers: HeaderBag): string | undefined {
+  return (
+    header(headers, 'retry-after') ?? header(headers, 'x-ratelimit-reset') ?? header(headers, 'x-ratelimiting-reset')
+  );
+}
+
 export function rateLimitReason(headers: HeaderBag): string | undefined {
   return header(headers, 'ratelimit-reason');
 }

@@ -19,8 +19,15 @@ export interface JiraConnection {
   flavour: 'auto' | Flavour;
   requestsPerSecond: number;
   concurrency: number;
+  /** Deadline of one HTTP exchange: headers and the whole body. */
   timeoutMs: number;
   maxRetries: number;
+  /** Largest answer accepted, in bytes (default 64 MiB). */
+  maxResponseBytes?: number;
+  /** Longest single Retry-After waited out (default 5 min); a longer one fails with the time to come back. */
+  maxRetryAfterMs?: number;
+  /** Longest total rate-limit waiting for one request (default 15 min). */
+  maxRateLimitWaitMs?: number;
   /** First retry delay after a 5xx, timeout or reset (default 250 ms, doubling per retry). */
   retryBaseMs?: number;
 }
@@ -105,5 +112,8 @@ export function jiraConnectionFromEnv(env: Partial<Env>, config: RolecallConfig)
     concurrency: config.jira.concurrency,
     timeoutMs: config.jira.timeoutMs,
     maxRetries: config.jira.maxRetries,
+    maxResponseBytes: config.jira.maxResponseBytes,
+    maxRetryAfterMs: config.jira.maxRetryAfterSeconds * 1000,
+    maxRateLimitWaitMs: config.jira.maxRateLimitWaitSeconds * 1000,
   };
 }

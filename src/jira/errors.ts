@@ -14,6 +14,7 @@ export type JiraErrorKind =
   | 'server'
   | 'timeout'
   | 'http'
+  | 'too-large'
   | 'aborted';
 
 const CONFIG_KINDS: ReadonlySet<JiraErrorKind> = new Set([
@@ -58,6 +59,18 @@ export class JiraMalformedResponseError extends JiraError {
       'check that JIRA_BASE_URL points at Jira itself (not a proxy or login page); if it does, report this response',
     );
     this.name = 'JiraMalformedResponseError';
+  }
+}
+
+/** Jira asked us to stay away longer than we are willing to wait; `retryAt` is when it said to come back. */
+export class JiraRateLimitedError extends JiraError {
+  constructor(
+    message: string,
+    hint: string,
+    public readonly retryAt?: Date,
+  ) {
+    super('rate-limited', message, hint, 429);
+    this.name = 'JiraRateLimitedError';
   }
 }
 

@@ -304,6 +304,9 @@ export const searchJqlPageSchema = z.looseObject({
   isLast: nullish(z.boolean()),
 });
 
+/** Cloud `/search/approximate-count`. */
+export const approximateCountSchema = z.looseObject({ count: z.number().int().nonnegative() });
+
 export const searchDcPageSchema = z.looseObject({
   issues: z.array(searchIssueSchema),
   startAt: nullish(z.number()),

@@ -8,6 +8,7 @@ import type { Flavour, JiraAuth, JiraConnection } from './connection.js';
 import { type HttpStats, JiraHttp, type JiraRequest, type JiraResponse, type Transport } from './http.js';
 import type { RequestGate } from './request-gate.js';
 import {
+  approximateCountSchema,
   boardConfigurationSchema,
   boardsPageSchema,
   bulkChangelogSchema,
@@ -265,6 +266,20 @@ export class JiraSite {
     };
   }
 
+  /** Cloud: about how many issues a JQL selects (`/search/approximate-count`). */
+  async approximateCount(jql: string, project?: string, signal?: AbortSignal): Promise<number> {
+    const r = await this.send({
+      method: 'POST',
+      url: `${this.api}/search/approximate-count`,
+      endpoint: 'search/approximate-count',
+      data: { jql },
+      schema: approximateCountSchema,
+      ...(project ? { project } : {}),
+      signal,
+    });
+    return r.data.count;
+  }
+
   /** Cloud `/issue/bulkfetch`: up to 100 issues by id with the given fields (and `expand`, e.g. changelog). */
   async bulkIssues(
     ids: string[],
@@ -450,6 +465,9 @@ export async function openJiraSite(conn: JiraConnection, options: OpenSiteOption
       adaptive,
       timeoutMs: conn.timeoutMs,
       maxRetries: conn.maxRetries,
+      ...(conn.maxResponseBytes !== undefined ? { maxResponseBytes: conn.maxResponseBytes } : {}),
+      ...(conn.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: conn.maxRetryAfterMs } : {}),
+      ...(conn.maxRateLimitWaitMs !== undefined ? { maxRateLimitWaitMs: conn.maxRateLimitWaitMs } : {}),
       // The pool of changelog/comment requests plus the sequential search walk.
       maxInFlight: conn.concurrency + 1,
       ...(conn.retryBaseMs !== undefined ? { retryBaseMs: conn.retryBaseMs } : {}),
@@ -490,6 +508,9 @@ export function jiraSiteFromTransport(
     concurrency?: number;
     timeoutMs?: number;
     maxRetries?: number;
+    maxResponseBytes?: number;
+    maxRetryAfterMs?: number;
+    maxRateLimitWaitMs?: number;
     log?: Logger;
     sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   },
@@ -502,6 +523,9 @@ export function jiraSiteFromTransport(
     timeoutMs: opts.timeoutMs ?? 30_000,
     maxRetries: opts.maxRetries ?? 5,
     maxInFlight: (opts.concurrency ?? 4) + 1,
+    ...(opts.maxResponseBytes !== undefined ? { maxResponseBytes: opts.maxResponseBytes } : {}),
+    ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
+    ...(opts.maxRateLimitWaitMs !== undefined ? { maxRateLimitWaitMs: opts.maxRateLimitWaitMs } : {}),
     ...(opts.log ? { log: opts.log } : {}),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
   });

@@ -9,9 +9,31 @@ export const QUEUE_PREFIX = '{rolecall}';
 // READONLY after a managed-Redis failover: reconnect to the new primary instead of failing every command.
 const reconnectOnError = (err: Error) => err.message.startsWith('READONLY');
 
+/**
+ * A client that remembers the clients duplicated from it (BullMQ gives each Worker its own blocking connection
+ * that way), so a shutdown that cannot wait for Redis can drop every socket and reconnect timer at once.
+ */
+export class WorkerRedis extends Redis {
+  private readonly duplicates = new Set<Redis>();
+
+  override duplicate<O extends Partial<RedisOptions> | undefined = undefined>(override?: O) {
+    const copy = super.duplicate(override);
+    this.duplicates.add(copy);
+    copy.once('end', () => this.duplicates.delete(copy));
+    return copy;
+  }
+
+  /** Disconnects this client and every duplicate now, without waiting for Redis (which may be gone). */
+  disconnectAll(): void {
+    for (const copy of this.duplicates) copy.disconnect();
+    this.duplicates.clear();
+    this.disconnect();
+  }
+}
+
 /** For Workers (and what runs inside them): blocking commands need `maxRetriesPerRequest: null`. */
-export function workerConnection(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, reconnectOnError, ...options });
+export function workerConnection(url: string, options: Omit<RedisOptions, 'replyMapping'> = {}): WorkerRedis {
+  return new WorkerRedis(url, { maxRetriesPerRequest: null, reconnectOnError, ...options });
 }
 
 /**

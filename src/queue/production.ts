@@ -1,9 +1,9 @@
 import type { LoadedConfig } from '../config/load.js';
 import { jiraConnectionFromEnv } from '../jira/connection.js';
 import { openJiraSite } from '../jira/site.js';
-import { RunStore } from '../jobs/run-store.js';
-import { createStages } from '../jobs/stages.js';
+import { chatSecretsFromEnv, createStages } from '../jobs/stages.js';
 import type { Logger } from '../log/logger.js';
+import { RunStore } from '../store/analysis-runs.js';
 import type { Db } from '../store/db.js';
 import type { QueueEnv } from './env.js';
 import { runWorkerProcess } from './worker-process.js';
@@ -41,6 +41,7 @@ export function startProductionWorker(opts: ProductionWorkerOptions) {
         log,
         openSite: () => openJiraSite(conn, { gate, log }),
         ...(loaded.env.SMTP_URL ? { smtpUrl: loaded.env.SMTP_URL } : {}),
+        chat: chatSecretsFromEnv(process.env),
       }),
     ...(opts.onStopped ? { onStopped: opts.onStopped } : {}),
   });

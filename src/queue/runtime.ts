@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { RolecallConfig } from '../config/schema.js';
 import type { RequestGate } from '../jira/request-gate.js';
@@ -9,7 +10,7 @@ import { FleetMetrics } from './fleet-metrics.js';
 import { QueueFlowLauncher } from './flows.js';
 import { closeQueues, openQueues, queueOf } from './queues.js';
 import { RedisRequestGate } from './redis-request-gate.js';
-import { type StallSettings, WorkerPool } from './worker-pool.js';
+import { DEFAULT_FORCE_MS, DEFAULT_GRACE_MS, type StallSettings, WorkerPool } from './worker-pool.js';
 
 export interface WorkerRuntimeOptions {
   redisUrl: string;
@@ -73,18 +74,33 @@ export async function startWorkerRuntime(opts: WorkerRuntimeOptions): Promise<Wo
     connection,
     async ready() {
       if (!pool.isRunning()) return false;
-      try {
-        return (await connection.ping()) === 'PONG';
-      } catch {
-        return false;
-      }
+      // Commands wait for a reconnect (maxRetriesPerRequest: null): a probe must not hang while Redis is gone.
+      const answer = await Promise.race([connection.ping().catch(() => 'down'), sleep(2000, 'down', { ref: false })]);
+      return answer === 'PONG';
     },
-    async close(closeOpts) {
-      const result = await pool.close(closeOpts);
-      await launcher.close().catch(() => {});
-      await closeQueues(queues);
-      connection.disconnect();
-      return result;
+    async close(closeOpts = {}) {
+      const { graceMs = DEFAULT_GRACE_MS, forceMs = DEFAULT_FORCE_MS } = closeOpts;
+      const orderly = (async () => {
+        const how = await pool.close({ graceMs, forceMs });
+        await launcher.close().catch(() => {});
+        await closeQueues(queues);
+        return how;
+      })();
+      orderly.catch(() => {});
+      // BullMQ's close() waits on Redis (QUIT, lock release, moveToWait), forever while Redis is unreachable.
+      // So: wait out the grace; go on to the hand-back only while Redis answers; then drop the sockets. Jobs
+      // still held come back through the stalled-job check on another worker.
+      const after = (ms: number) => sleep(ms, 'deadline' as const, { ref: false });
+      let outcome = await Promise.race([orderly, after(graceMs)]);
+      if (outcome === 'deadline' && connection.status === 'ready')
+        outcome = await Promise.race([orderly, after(forceMs + 500)]); // the pool gives up at forceMs itself
+      connection.disconnectAll();
+      if (outcome !== 'deadline') return outcome;
+      opts.log.warn(
+        { graceMs, redis: connection.status },
+        'shutdown could not finish in time (Redis unreachable or a job stuck); connections dropped',
+      );
+      return 'forced';
     },
   };
 }

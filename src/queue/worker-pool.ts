@@ -19,6 +19,10 @@ import type { RunTracker } from '../jobs/ports.js';
 import type { Logger } from '../log/logger.js';
 import type { FleetMetrics } from './fleet-metrics.js';
 
+/** SIGTERM: how long in-flight jobs may finish, then how long handed-back jobs may take to let go. */
+export const DEFAULT_GRACE_MS = 25_000;
+export const DEFAULT_FORCE_MS = 3_000;
+
 /** Lock and stall settings; tests shorten them so a killed worker's job comes back in seconds. */
 export interface StallSettings {
   lockDuration?: number;
@@ -157,12 +161,13 @@ export class WorkerPool {
 
   /**
    * Graceful stop: stop fetching and let in-flight jobs finish for `graceMs`; then hand the rest back to the
-   * queue (moveToWait, no attempt spent) and, if a handler still hangs, force-close after `forceMs` more: its
-   * job then returns through the stalled-job check on another worker.
+   * queue (moveToWait, no attempt spent) and, if a handler still hangs (or Redis does not answer), stop waiting
+   * after `forceMs` more: the owner of the connection then drops it, and the job returns through the
+   * stalled-job check on another worker.
    */
   async close({
-    graceMs = 25_000,
-    forceMs = 3_000,
+    graceMs = DEFAULT_GRACE_MS,
+    forceMs = DEFAULT_FORCE_MS,
   }: {
     graceMs?: number;
     forceMs?: number;
@@ -172,7 +177,8 @@ export class WorkerPool {
     if ((await Promise.race([closing.then(() => 'done' as const), timer(graceMs)])) === 'done') return 'drained';
     this.handBack.abort(new Error('worker shutting down'));
     if ((await Promise.race([closing.then(() => 'done' as const), timer(forceMs)])) === 'done') return 'handed-back';
-    await Promise.all(this.workers.map((w) => w.close(true)));
+    // BullMQ's close(true) after close() only returns the same pending promise: waiting on it could be forever.
+    closing.catch(() => {});
     return 'forced';
   }
 }

@@ -27,7 +27,11 @@ export async function runWorkerProcess(
     stopping ??= (async () => {
       log.info({ reason, graceMs: opts.graceMs }, 'worker stopping');
       const how = await runtime.close({ graceMs: opts.graceMs });
-      await new Promise((resolve) => (health ? health.close(resolve) : resolve(undefined)));
+      await new Promise((resolve) => {
+        if (!health) return resolve(undefined);
+        health.close(resolve);
+        health.closeAllConnections(); // a probe's keep-alive socket would otherwise hold close() open
+      });
       log.info({ how }, 'worker stopped');
       return how;
     })();

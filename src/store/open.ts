@@ -5,6 +5,7 @@ import { migrate } from './migrate.js';
 import { openPgliteDb } from './pglite-db.js';
 import { openPgliteThreadDb } from './pglite-thread/db.js';
 import { openPostgresDb } from './postgres-db.js';
+import { type LockOptions, lockStoreDir } from './store-lock.js';
 
 export interface StoreOptions {
   /** postgres://… ; unset → embedded PGlite. */
@@ -18,6 +19,11 @@ export interface StoreOptions {
    * its CPU-heavy writes never stall the caller's network work). For comparisons in benchmarks.
    */
   embeddedOnCallingThread?: boolean;
+  /**
+   * The embedded store on disk is locked for this process while open (another process waits up to
+   * `lock.waitMs`, default 60 s, then gets StoreLockedError). Not used for PostgreSQL or in memory.
+   */
+  lock?: LockOptions;
 }
 
 export class StoreUnavailableError extends Error {
@@ -38,10 +44,34 @@ export async function openStore(options: StoreOptions = {}): Promise<Db> {
         `cannot connect to PostgreSQL at ${redactUrlCredentials(options.databaseUrl)}: ${(err as Error).message}`,
       );
     }
+  } else if (options.memory) {
+    db = options.embeddedOnCallingThread ? await openPgliteDb() : await openPgliteThreadDb();
   } else {
-    const dir = options.memory ? undefined : join(resolve(options.dataDir ?? './.rolecall'), 'pglite');
-    db = options.embeddedOnCallingThread ? await openPgliteDb(dir) : await openPgliteThreadDb(dir);
+    return openLockedPglite(join(resolve(options.dataDir ?? './.rolecall'), 'pglite'), options);
   }
   await migrate(db);
   return db;
+}
+
+/** PGlite on disk, opened only once this process holds the directory's lock; closing releases it. */
+async function openLockedPglite(dir: string, options: StoreOptions): Promise<Db> {
+  const lock = await lockStoreDir(dir, options.lock);
+  let db: Db | undefined;
+  try {
+    db = options.embeddedOnCallingThread ? await openPgliteDb(dir) : await openPgliteThreadDb(dir);
+    await migrate(db);
+  } catch (err) {
+    await db?.close().catch(() => {});
+    lock.release();
+    throw err;
+  }
+  const opened = db;
+  let closed: Promise<void> | undefined;
+  return {
+    ...opened,
+    close: () => {
+      closed ??= opened.close().finally(() => lock.release());
+      return closed;
+    },
+  };
 }

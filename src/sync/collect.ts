@@ -1,3 +1,4 @@
+import { PagingGuard } from '../jira/paging-guard.js';
 import type { JiraComment, JiraHistory, JiraSearchIssue, JiraWorklog } from '../jira/schemas.js';
 import type { JiraSite } from '../jira/site.js';
 import { BULK_PAGE_HISTORIES, extractBatch, finalBatches, totalWeight, type Weighted } from './changelog-batches.js';
@@ -81,6 +82,9 @@ export interface CollectResult extends CollectProgress {
 export const HYDRATE_BATCH = 100;
 /** Ids per ids-only search page. */
 export const ID_PAGE = 5000;
+
+/** Search pages after which a Cloud walk asks for the approximate count and holds itself to it. */
+export const COUNT_CHECK_PAGES = 50;
 
 /** Issues each DC page re-reads from the previous one (tolerates that many deletions during one page). */
 export const DC_PAGE_OVERLAP = 10;
@@ -200,14 +204,25 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
       result.changelogBatches += 1;
       pool.submit(async (signal) => {
         if (cloud) {
-          const byId = new Map(batch.map((p) => [p.issue.id, [] as JiraHistory[]]));
+          // Keyed by history id: a page repeated by the site must not repeat facts.
+          const byId = new Map(batch.map((p) => [p.issue.id, new Map<string, JiraHistory>()]));
+          const guard = new PagingGuard('changelog/bulkfetch', opts.project);
           let token: string | undefined;
           do {
             const page = await site.bulkChangelogs([...byId.keys()], token, signal);
-            for (const log of page.logs) byId.get(log.issueId)?.push(...log.histories);
+            let fresh = 0;
+            for (const log of page.logs) {
+              const histories = byId.get(log.issueId);
+              for (const h of histories ? log.histories : []) {
+                if (histories?.has(h.id)) continue;
+                histories?.set(h.id, h);
+                fresh += 1;
+              }
+            }
             token = page.nextPageToken;
+            guard.page(fresh, token);
           } while (token);
-          for (const p of batch) p.histories = byId.get(p.issue.id) ?? p.histories;
+          for (const p of batch) p.histories = [...(byId.get(p.issue.id)?.values() ?? p.histories)];
         } else {
           for (const p of batch) p.histories = embeddedHistories(await site.issueWithChangelog(p.issue.id, signal));
         }
@@ -233,8 +248,18 @@ export async function collectIssues(opts: CollectOptions): Promise<CollectResult
       }
     };
 
+    // Every issue once, however often the site sends it (within a page or across pages).
+    const taken = new Set<string>();
+    const distinct = (issues: JiraSearchIssue[]) =>
+      issues.filter((i) => {
+        if (taken.has(i.id)) return false;
+        taken.add(i.id);
+        return true;
+      });
+
     /** Common to every strategy: skip unchanged issues, finish complete ones, batch truncated changelogs. */
-    const take = async (issues: JiraSearchIssue[], embedsChangelog: boolean) => {
+    const take = async (page: JiraSearchIssue[], embedsChangelog: boolean) => {
+      const issues = distinct(page);
       result.issuesSeen += issues.length;
       for (const i of issues) {
         const u = jiraTimeMs(i.fields?.updated);
@@ -324,8 +349,9 @@ export async function walkSearch(
   let nextPageToken: string | undefined;
   let startAt: number | undefined;
   // DC pages by offset: an issue deleted behind us would shift the next page and hide an issue, so each page
-  // re-reads the tail of the previous one and duplicates are dropped.
-  let previousIds = new Set<string>();
+  // re-reads the tail of the previous one and duplicates are dropped (as are any the site repeats).
+  const seen = new Set<string>();
+  const guard = new PagingGuard(cloud ? 'search/jql' : 'search', opts.project);
   for (;;) {
     opts.signal?.throwIfAborted();
     const page = await site.searchPage({
@@ -340,8 +366,17 @@ export async function walkSearch(
     });
     if (result.pages === 0 && page.serverTime) result.startedAt = page.serverTime;
     result.pages += 1;
-    const fresh = page.issues.filter((i) => !previousIds.has(i.id));
-    previousIds = new Set(page.issues.map((i) => i.id));
+    const fresh = page.issues.filter((i) => {
+      if (seen.has(i.id)) return false;
+      seen.add(i.id);
+      return true;
+    });
+    guard.page(fresh.length, page.isLast ? undefined : page.nextPageToken);
+    if (cloud && guard.pages === COUNT_CHECK_PAGES) {
+      // A walk this long may be one that never ends: from now on, hold it to what the site says it holds.
+      const count = await site.approximateCount(opts.jql, opts.project, opts.signal).catch(() => undefined);
+      if (count !== undefined) guard.expectAtMost(count);
+    }
     await onPage(fresh);
     if (page.isLast) return;
     nextPageToken = page.nextPageToken;

@@ -5,13 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '../../src/api/app.js';
 import { tokenMatches } from '../../src/api/auth.js';
 import { createMetricsRegistry } from '../../src/api/metrics.js';
+import { REPORT_CSP } from '../../src/api/security-headers.js';
 import { rolecallConfigSchema } from '../../src/config/schema.js';
-import { RunStore } from '../../src/jobs/run-store.js';
+import { chartImagePath } from '../../src/delivery/chart-image.js';
 import { producerConnection } from '../../src/queue/connections.js';
 import { FleetMetrics } from '../../src/queue/fleet-metrics.js';
 import { QueueFlowLauncher } from '../../src/queue/flows.js';
 import { closeQueues, openQueues, queueOf } from '../../src/queue/queues.js';
 import type { WorkerRuntime } from '../../src/queue/runtime.js';
+import { RunStore } from '../../src/store/analysis-runs.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { dropPrefix, redisUrl, uniquePrefix, waitFor } from '../queue/helpers/env.js';
@@ -29,6 +31,7 @@ describe('HTTP API', () => {
       { name: 'payments', projects: ['PAY'] },
       { name: 'growth', projects: ['GRO', 'WEB'] },
     ],
+    api: { allowedRecipients: ['example.com'] },
   });
   let app: FastifyInstance;
   let db: Db;
@@ -56,6 +59,7 @@ describe('HTTP API', () => {
       queues: [...queues.values()],
       launcher,
       metrics: createMetricsRegistry({ queues: [...queues.values()], fleet: new FleetMetrics(redis, prefix) }),
+      prefix,
     });
     worker = await startTestWorker({ prefix, db, config, jiraUrl: jira.url, smtpUrl: smtp.url });
   });
@@ -89,6 +93,13 @@ describe('HTTP API', () => {
       expect(tokenMatches('Bearer ', TOKEN)).toBe(false);
       expect(tokenMatches(undefined, TOKEN)).toBe(false);
       expect(tokenMatches(`Basic ${Buffer.from(`admin:${TOKEN}`).toString('base64')}`, TOKEN)).toBe(true);
+    });
+
+    it('serves chart images for Teams cards without the token, but only under a valid signature', async () => {
+      const forged = await app.inject({ url: '/charts/rep-weekly-2026-11-30/trend-0000000000000000.png' });
+      expect(forged.statusCode).toBe(404);
+      const signed = await app.inject({ url: chartImagePath('rep-none-2026-11-30', TOKEN) });
+      expect(signed.statusCode).toBe(404); // a valid signature for a report that does not exist
     });
 
     it('serves the read-only queue board behind the token', async () => {
@@ -157,6 +168,9 @@ describe('HTTP API', () => {
       expect(page.statusCode).toBe(200);
       expect(page.headers['content-type']).toMatch(/text\/html/);
       expect(page.body).toMatch(/<html/);
+      // The strict CSP lets the real report render: no scripts, no external resources, only inline styles.
+      expect(page.headers['content-security-policy']).toBe(REPORT_CSP);
+      expect(page.body).not.toMatch(/<script|<link|<iframe|src="(?!data:)/i);
       expect(smtp.mails.map((m) => m.to[0])).toContain('pm@example.com');
     });
 

@@ -7,7 +7,6 @@ import { createMetricsRegistry } from '../../src/api/metrics.js';
 import { rolecallConfigSchema } from '../../src/config/schema.js';
 import { jiraConnectionFromEnv } from '../../src/jira/connection.js';
 import { openJiraSite } from '../../src/jira/site.js';
-import { RunStore } from '../../src/jobs/run-store.js';
 import { createStages } from '../../src/jobs/stages.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { producerConnection } from '../../src/queue/connections.js';
@@ -16,6 +15,7 @@ import { QueueFlowLauncher } from '../../src/queue/flows.js';
 import { closeQueues, openQueues, queueOf } from '../../src/queue/queues.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../src/queue/runtime.js';
 import { generateScenario, type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
+import { RunStore } from '../../src/store/analysis-runs.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { dropPrefix, redisUrl, uniquePrefix, waitFor } from '../queue/helpers/env.js';
@@ -44,6 +44,7 @@ describe('on-demand analysis end to end (simulator, real stages, BullMQ)', () =>
     const config = rolecallConfigSchema.parse({
       jira: { requestsPerSecond: 40 },
       teams: [{ name: 'payments', projects: ['PAY', 'PAYD'] }],
+      api: { allowedRecipients: ['example.com'] },
     });
     const env = { JIRA_BASE_URL: sim.url, JIRA_EMAIL: sim.credentials.email, JIRA_API_TOKEN: sim.credentials.apiToken };
     const conn = jiraConnectionFromEnv(env, config);
@@ -73,6 +74,7 @@ describe('on-demand analysis end to end (simulator, real stages, BullMQ)', () =>
       queues: [...queues.values()],
       launcher,
       metrics: createMetricsRegistry({ queues: [...queues.values()], fleet: new FleetMetrics(redis, prefix) }),
+      prefix,
     });
   });
   afterAll(async () => {

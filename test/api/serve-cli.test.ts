@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,36 @@ describe('rolecall serve (process)', () => {
     expect(p.output()).toMatch(/ROLECALL_API_TOKEN is not set/);
     expect(p.output()).toMatch(/hint: set ROLECALL_API_TOKEN/);
   });
+
+  it('on a busy port: exit 1 with one line naming the port and PORT', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const p = run(
+        {
+          REDIS_URL: redisUrl(),
+          ROLECALL_API_TOKEN: 'serve-cli-token-0123456789',
+          JIRA_BASE_URL: 'https://acme.atlassian.net',
+          JIRA_EMAIL: 'bot@acme.test',
+          JIRA_API_TOKEN: 'x',
+          ROLECALL_DATA_DIR: dataDir,
+          ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+          ROLECALL_QUEUE_PREFIX: '{rolecall-serve-cli}',
+          LOG_LEVEL: 'warn',
+        },
+        ['--port', String(port), '--host', '127.0.0.1'],
+      );
+      const code = await Promise.race([p.exited, new Promise((r) => setTimeout(() => r('still running'), 45_000))]);
+      if (code === 'still running') p.child.kill('SIGKILL');
+      expect(code, p.output()).toBe(1);
+      expect(p.output().trim().split('\n')).toEqual([
+        `rolecall: port ${port} is in use: another process listens on 127.0.0.1:${port}; stop it or set PORT (or --port) to a free port`,
+      ]);
+    } finally {
+      busy.close();
+    }
+  }, 60_000);
 
   it('starts with a token, answers /healthz without one and /metrics only with it, and stops on SIGTERM', async () => {
     const token = 'serve-cli-token-0123456789';

@@ -67,7 +67,7 @@ export async function startRedisServer(options: { port?: number; dir?: string } 
     dir,
     process: child,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;

@@ -1,13 +1,14 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { analyze, UnknownScopeError } from '../../analysis/index.js';
 import type { AnalysisResult } from '../../analysis/schema.js';
-import { parseDuration } from '../../config/duration.js';
 import { renderHtmlReport, renderMarkdown, summaryLines } from '../../report/index.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
 import { UsageError } from '../errors.js';
+import { parseProjectKey, parseWindow } from '../options.js';
 import { action, printJson, say } from '../run.js';
+import { writeStdout } from '../stdout.js';
 
 const FORMATS = ['json', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -24,11 +25,7 @@ interface AnalyzeCliOptions {
 }
 
 function windowDays(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const ms = parseDuration(text);
-  if (ms === undefined || ms <= 0)
-    throw new UsageError(`--window must be a duration like 90d, 12w or 48h, got '${text}'`);
-  return ms / 86_400_000;
+  return text === undefined ? undefined : parseWindow(text);
 }
 
 function asOf(text: string | undefined): string | undefined {
@@ -85,7 +82,7 @@ export function registerAnalyze(program: Command): void {
             db,
             config: loaded.config,
             ...(opts.site ? { site: opts.site } : {}),
-            ...(opts.project ? { project: opts.project.toUpperCase() } : {}),
+            ...(opts.project ? { project: parseProjectKey(opts.project) } : {}),
             ...(opts.team ? { team: opts.team } : {}),
             ...(days !== undefined ? { windowDays: days } : {}),
             ...(until ? { asOf: until } : {}),
@@ -101,11 +98,11 @@ export function registerAnalyze(program: Command): void {
         const output = render(result, as);
         if (opts.out) {
           const path = resolve(opts.out);
-          writeFileSync(path, output);
+          await writeFileAtomic(path, output);
           if (globals.json) printJson({ analysisId: result.id, format: as, out: path });
           say(`wrote ${path}`);
         } else {
-          process.stdout.write(output);
+          await writeStdout(output);
         }
         if (!globals.quiet) for (const line of summaryLines(result)) say(line);
       }),

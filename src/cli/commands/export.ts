@@ -1,11 +1,12 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { ACTIVITY_FIELDS, type Activity } from '../../domain/activity.js';
 import { iterateActivities } from '../../store/activities.js';
+import { isProjectKnown } from '../../store/sync-cursors.js';
+import { type AtomicFile, openAtomicFile } from '../../util/atomic-file.js';
 import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
 import { UsageError } from '../errors.js';
+import { parseProjectKey } from '../options.js';
 import { action, printJson, say } from '../run.js';
 
 interface ExportOptions {
@@ -49,8 +50,15 @@ export function activityCsvRow(a: Activity): string {
   return `${ACTIVITY_FIELDS.map((f) => csvCell(a[f])).join(',')}\r\n`;
 }
 
-async function write(out: Writable, chunk: string): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
+/** Standard output, written with back-pressure (its errors end the process: see ../stdout.ts). */
+function stdoutSink(): Pick<AtomicFile, 'write' | 'commit' | 'abort'> {
+  return {
+    write: async (chunk) => {
+      if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+    },
+    commit: async () => {},
+    abort: async () => {},
+  };
 }
 
 export function registerExport(program: Command): void {
@@ -70,36 +78,42 @@ export function registerExport(program: Command): void {
         if (format !== 'jsonl' && format !== 'csv') {
           throw new UsageError(`unknown format "${opts.format}"`, 'use --format jsonl or --format csv');
         }
-        const project = (opts.project ?? '').toUpperCase();
-        if (!/^[A-Z][A-Z0-9_]{0,19}$/.test(project)) {
-          throw new UsageError(`not a Jira project key: ${opts.project ?? ''}`, 'keys look like PAY or MOB2');
-        }
+        const project = parseProjectKey(opts.project ?? '');
         const loaded = cliConfig(globals);
         const db = await cliStore(loaded);
-        const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
         let rows = 0;
         try {
-          if (format === 'csv') await write(out, csvHeader());
-          for await (const a of iterateActivities(db, {
-            project,
-            ...(opts.site ? { site: opts.site } : {}),
-            includeDeleted: !!opts.includeDeleted,
-          })) {
-            await write(out, format === 'csv' ? activityCsvRow(a) : activityJsonLine(a));
-            rows += 1;
+          if (!(await isProjectKnown(db, project, opts.site))) {
+            throw new UsageError(
+              `no facts stored for ${project}${opts.site ? ` on ${opts.site}` : ''}`,
+              `run rolecall sync --project ${project} first`,
+            );
+          }
+          // A file appears (or is replaced) only once complete: a failed export leaves the old one as it was.
+          const out = opts.out ? await openAtomicFile(opts.out) : stdoutSink();
+          try {
+            if (format === 'csv') await out.write(csvHeader());
+            for await (const a of iterateActivities(db, {
+              project,
+              ...(opts.site ? { site: opts.site } : {}),
+              includeDeleted: !!opts.includeDeleted,
+            })) {
+              await out.write(format === 'csv' ? activityCsvRow(a) : activityJsonLine(a));
+              rows += 1;
+            }
+            await out.commit();
+          } catch (err) {
+            await out.abort();
+            throw err;
           }
         } finally {
-          if (opts.out) {
-            out.end();
-            await once(out, 'finish');
-          }
           await db.close();
         }
         if (opts.out) {
           if (globals.json) printJson({ project, format, rows, out: opts.out });
           say(`exported ${rows} facts of ${project} to ${opts.out}`);
         } else if (rows === 0) {
-          say(`no facts stored for ${project} (run rolecall sync --project ${project} first)`);
+          say(`no facts of ${project} to export`);
         }
       }),
     );

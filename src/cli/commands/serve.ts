@@ -1,15 +1,42 @@
+import { createServer } from 'node:net';
 import type { Command } from 'commander';
 import { startApiServer } from '../../api/server.js';
 import { jiraConnectionFromEnv } from '../../jira/connection.js';
 import { queueEnv } from '../../queue/env.js';
 import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
-import { UsageError } from '../errors.js';
+import { CliError, UsageError } from '../errors.js';
 import { action, say } from '../run.js';
 import { jiraCliError } from './sync.js';
 
 interface ServeOptions {
   port?: string;
   host?: string;
+}
+
+/** Binds and releases `port`; rejects with the listen error (EADDRINUSE, EACCES, …) when it cannot be bound. */
+function probePort(port: number, host = '0.0.0.0'): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
+
+/** A port that cannot be bound is one line that says which port and what to do, and exit 1. */
+function listenCliError(err: unknown, port: number, host = '0.0.0.0'): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE')
+    return new CliError(
+      `port ${port} is in use: another process listens on ${host}:${port}; stop it or set PORT (or --port) to a free port`,
+    );
+  if (code === 'EACCES')
+    return new CliError(`port ${port} needs privileges this process lacks: set PORT (or --port) to 1024 or above`);
+  if (code === 'EADDRNOTAVAIL')
+    return new CliError(
+      `cannot listen on ${host}: no such address on this machine; set --host to one of its addresses`,
+    );
+  return err;
 }
 
 export function registerServe(program: Command): void {
@@ -42,6 +69,10 @@ export function registerServe(program: Command): void {
         } catch (err) {
           throw jiraCliError(err);
         }
+        // Fail on a busy port now, not after opening the store (seconds for an embedded one).
+        await probePort(port, opts.host).catch((err) => {
+          throw listenCliError(err, port, opts.host);
+        });
         const db = await cliStore(loaded);
         const server = await startApiServer({
           redisUrl,
@@ -55,7 +86,7 @@ export function registerServe(program: Command): void {
           log: loaded.log,
         }).catch(async (err) => {
           await db.close();
-          throw err;
+          throw listenCliError(err, port, opts.host);
         });
         say(`rolecall serve: listening on ${server.url}`);
         const stop = async () => {

@@ -1,8 +1,8 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { generateScenario } from '../../simulator/scenario/generate.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../simulator/scenario/types.js';
 import { type RunningSimulator, startSimulator } from '../../simulator/server/start.js';
+import { writeFileAtomic } from '../../util/atomic-file.js';
 import type { GlobalOptions } from '../context.js';
 import { CliError } from '../errors.js';
 import { action, printJson, say } from '../run.js';
@@ -70,11 +70,7 @@ export function registerSimulate(program: Command): void {
           ...(issues !== undefined ? { issues } : {}),
         });
         if (options.groundTruth) {
-          try {
-            writeFileSync(options.groundTruth, `${JSON.stringify(scenario.groundTruth, null, 2)}\n`);
-          } catch (err) {
-            throw new CliError(`cannot write --ground-truth ${options.groundTruth}: ${(err as Error).message}`, 2);
-          }
+          await writeFileAtomic(options.groundTruth, `${JSON.stringify(scenario.groundTruth, null, 2)}\n`);
         }
         let sim: RunningSimulator;
         try {

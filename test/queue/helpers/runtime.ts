@@ -1,8 +1,8 @@
 import type { RolecallConfig } from '../../../src/config/schema.js';
 import type { Stages } from '../../../src/jobs/ports.js';
-import { RunStore } from '../../../src/jobs/run-store.js';
 import { silentLogger } from '../../../src/log/logger.js';
 import { startWorkerRuntime, type WorkerRuntime } from '../../../src/queue/runtime.js';
+import { RunStore } from '../../../src/store/analysis-runs.js';
 import type { Db } from '../../../src/store/db.js';
 import { redisUrl } from './env.js';
 import { testStages } from './test-stages.js';

@@ -3,10 +3,10 @@
  * over HTTP, PostgreSQL by DATABASE_URL, real SMTP). Configured by environment; prints "ready" when it is.
  */
 import { rolecallConfigSchema } from '../../../src/config/schema.js';
-import { RunStore } from '../../../src/jobs/run-store.js';
 import { createLogger } from '../../../src/log/logger.js';
 import { queueEnv } from '../../../src/queue/env.js';
 import { runWorkerProcess } from '../../../src/queue/worker-process.js';
+import { RunStore } from '../../../src/store/analysis-runs.js';
 import { openStore } from '../../../src/store/open.js';
 import { TEST_SITE } from './runtime.js';
 import { testStages } from './test-stages.js';
