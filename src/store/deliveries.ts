@@ -1,8 +1,9 @@
 import type { Db } from './db.js';
 
 /**
- * The delivery log: one row per (report, period, recipient). The row is claimed *before* sending, with a unique
- * insert, so a retry or a duplicate trigger finds it taken and skips.
+ * The delivery log: one row per (report, period, destination). The row is claimed *before* sending, with a unique
+ * insert, so a retry or a duplicate trigger finds it taken and skips. A destination is an email recipient or a chat
+ * destination (`channel` slack or teams; `recipient` then holds the Slack channel or the Teams webhook's env var).
  *
  * States:
  *   claimed   claimed, nothing handed to SMTP yet
@@ -20,10 +21,15 @@ import type { Db } from './db.js';
 
 export type DeliveryStatus = 'claimed' | 'sending' | 'retrying' | 'sent' | 'failed' | 'uncertain';
 
+/** Where a delivery goes: email (recipient = address), Slack (a channel), Teams (the webhook URL's env var). */
+export type DeliveryChannel = 'email' | 'slack' | 'teams';
+export const DELIVERY_CHANNELS: readonly DeliveryChannel[] = ['email', 'slack', 'teams'];
+
 export interface Delivery {
   key: string;
   report: string;
   period: string;
+  channel: DeliveryChannel;
   recipient: string;
   status: DeliveryStatus;
   attempts: number;
@@ -37,6 +43,7 @@ interface DeliveryRow {
   idempotency_key: string;
   report: string;
   period: string;
+  channel: DeliveryChannel | null;
   recipient: string;
   status: DeliveryStatus;
   attempts: number;
@@ -53,6 +60,7 @@ function fromRow(r: DeliveryRow): Delivery {
     key: r.idempotency_key,
     report: r.report,
     period: r.period,
+    channel: r.channel ?? 'email',
     recipient: r.recipient,
     status: r.status,
     attempts: Number(r.attempts),
@@ -63,15 +71,39 @@ function fromRow(r: DeliveryRow): Delivery {
   };
 }
 
-/** The idempotency key of one delivery. Addresses compare case-insensitively. */
-export function deliveryKey(report: string, period: string, recipient: string): string {
-  return `${report}/${period}/${recipient.trim().toLowerCase()}`;
+/**
+ * The idempotency key of one delivery. Addresses and channel names compare case-insensitively. Email keys have no
+ * channel prefix (as before chat destinations existed); chat keys read `<report>/<period>/slack:#leads`.
+ */
+export function deliveryKey(
+  report: string,
+  period: string,
+  recipient: string,
+  channel: DeliveryChannel = 'email',
+): string {
+  const destination = recipient.trim().toLowerCase();
+  return `${report}/${period}/${channel === 'email' ? destination : `${channel}:${destination}`}`;
+}
+
+/** How a destination is written for people: the address for email, `slack:#leads` or `teams:ENV_VAR` for chat. */
+export function destinationLabel(d: { channel: DeliveryChannel; recipient: string }): string {
+  return d.channel === 'email' ? d.recipient : `${d.channel}:${d.recipient}`;
+}
+
+/** The inverse of destinationLabel: `slack:#leads` → slack, `#leads`; anything else is an email recipient. */
+export function parseDestination(label: string): { channel: DeliveryChannel; recipient: string } {
+  const m = /^(slack|teams):(.+)$/i.exec(label.trim());
+  return m?.[1] && m[2]
+    ? { channel: m[1].toLowerCase() as DeliveryChannel, recipient: m[2] }
+    : { channel: 'email', recipient: label.trim() };
 }
 
 export interface ClaimRequest {
   report: string;
   period: string;
   recipient: string;
+  /** Default email. */
+  channel?: DeliveryChannel;
   /** Unique per claimant; every later state change must present it. */
   token: string;
   staleAfterMs: number;
@@ -81,13 +113,14 @@ export type ClaimResult = { claimed: true; key: string } | { claimed: false; key
 
 /** Claims a delivery: a fresh row, a failed one, or a stale claim with nothing in flight. */
 export async function claimDelivery(db: Db, req: ClaimRequest): Promise<ClaimResult> {
-  const key = deliveryKey(req.report, req.period, req.recipient);
+  const channel = req.channel ?? 'email';
+  const key = deliveryKey(req.report, req.period, req.recipient, channel);
   const inserted = await db.query(
-    `INSERT INTO deliveries (idempotency_key, report, period, recipient, status, attempts, claim_token, claimed_at, updated_at)
-     VALUES ($1, $2, $3, $4, 'claimed', 0, $5, now(), now())
+    `INSERT INTO deliveries (idempotency_key, report, period, channel, recipient, status, attempts, claim_token, claimed_at, updated_at)
+     VALUES ($1, $2, $3, $6, $4, 'claimed', 0, $5, now(), now())
      ON CONFLICT (idempotency_key) DO NOTHING
      RETURNING idempotency_key`,
-    [key, req.report, req.period, req.recipient, req.token],
+    [key, req.report, req.period, req.recipient, req.token, channel],
   );
   if (inserted.length > 0) return { claimed: true, key };
 
@@ -157,13 +190,14 @@ export async function getDelivery(db: Db, key: string): Promise<Delivery | undef
 
 export async function listDeliveries(
   db: Db,
-  filter: { report?: string; period?: string; status?: DeliveryStatus },
+  filter: { report?: string; period?: string; status?: DeliveryStatus; channel?: DeliveryChannel },
 ): Promise<Delivery[]> {
   const rows = await db.query<DeliveryRow>(
     `SELECT * FROM deliveries
      WHERE ($1::text IS NULL OR report = $1) AND ($2::text IS NULL OR period = $2) AND ($3::text IS NULL OR status = $3)
-     ORDER BY report, period, recipient`,
-    [filter.report ?? null, filter.period ?? null, filter.status ?? null],
+       AND ($4::text IS NULL OR channel = $4)
+     ORDER BY report, period, channel, recipient`,
+    [filter.report ?? null, filter.period ?? null, filter.status ?? null, filter.channel ?? null],
   );
   return rows.map(fromRow);
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { chatDestinationChecks } from '../../config/env.js';
 import { ConfigError } from '../../config/issues.js';
 import { configJsonSchema } from '../../config/json-schema.js';
 import { loadConfig } from '../../config/load.js';
@@ -16,6 +17,9 @@ export function registerConfig(program: Command): void {
         const opts = program.opts<GlobalOptions>();
         try {
           const loaded = loadConfig({ ...(opts.config ? { configPath: opts.config } : {}) });
+          const chat = chatDestinationChecks(loaded.config, process.env);
+          if (chat.problems.length > 0) throw new ConfigError(chat.problems);
+          for (const w of chat.warnings) say(`warning: ${w.path}: ${w.message}${w.hint ? ` (${w.hint})` : ''}`);
           const summary = {
             ok: true,
             configPath: loaded.configPath ?? null,
@@ -23,6 +27,7 @@ export function registerConfig(program: Command): void {
             reports: loaded.config.reports.length,
             jira: loaded.env.JIRA_BASE_URL ? 'configured' : 'not configured',
             store: loaded.env.DATABASE_URL ? 'postgres' : 'embedded',
+            warnings: chat.warnings,
           };
           if (opts.json) printJson(summary);
           say(

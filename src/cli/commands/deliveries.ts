@@ -3,7 +3,9 @@ import {
   type Delivery,
   type DeliveryStatus,
   deliveryKey,
+  destinationLabel,
   listDeliveries,
+  parseDestination,
   releaseUncertain,
 } from '../../store/deliveries.js';
 import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
@@ -37,13 +39,15 @@ function line(d: Delivery): string {
   const clean = (s: string) => s.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
   const when = d.sentAt ?? d.claimedAt;
   const error = d.lastError ? `  (${clean(d.lastError)})` : '';
-  return `${d.status.padEnd(9)} ${clean(d.report)} ${clean(d.period)} ${clean(d.recipient)}  ${d.attempts} attempt(s), ${when}${error}`;
+  return `${d.status.padEnd(9)} ${clean(d.report)} ${clean(d.period)} ${clean(destinationLabel(d))}  ${d.attempts} attempt(s), ${when}${error}`;
 }
 
 export function registerDeliveries(program: Command): void {
   const cmd = program
     .command('deliveries')
-    .description('the email delivery log: list deliveries, release the ones whose outcome is uncertain');
+    .description(
+      'the delivery log (email, Slack, Teams): list deliveries, release the ones whose outcome is uncertain',
+    );
 
   cmd
     .command('list')
@@ -85,7 +89,10 @@ export function registerDeliveries(program: Command): void {
     )
     .requiredOption('-r, --report <name>', 'the report')
     .requiredOption('--period <period>', 'the period, e.g. 2026-W48')
-    .option('--recipient <address...>', 'only these recipients (default: every uncertain one)')
+    .option(
+      '--recipient <destination...>',
+      'only these recipients: addresses, slack:<channel> or teams:<ENV_VAR> (default: every uncertain one)',
+    )
     .action(
       action(async (opts: ReleaseOptions) => {
         const globals = program.opts<GlobalOptions>();
@@ -94,7 +101,10 @@ export function registerDeliveries(program: Command): void {
         const db = await cliStore(cliConfig(globals));
         try {
           const uncertain = (await listDeliveries(db, { report, period, status: 'uncertain' })).map((d) => d.key);
-          const wanted = opts.recipient?.map((r) => deliveryKey(report, period, r));
+          const wanted = opts.recipient?.map((r) => {
+            const d = parseDestination(r);
+            return deliveryKey(report, period, d.recipient, d.channel);
+          });
           const unknown = wanted?.filter((k) => !uncertain.includes(k)) ?? [];
           if (unknown.length > 0) {
             throw new UsageError(
