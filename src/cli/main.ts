@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { packagePath } from '../util/package-root.js';
+import { exitOnStdoutError } from './stdout.js';
 
 type Register = (program: Command) => void;
 
@@ -11,6 +12,7 @@ type Register = (program: Command) => void;
 const COMMANDS: Array<[string, () => Promise<Register>]> = [
   ['demo', async () => (await import('./commands/demo.js')).registerDemo],
   ['sync', async () => (await import('./commands/sync.js')).registerSync],
+  ['doctor', async () => (await import('./commands/doctor.js')).registerDoctor],
   ['analyze', async () => (await import('./commands/analyze.js')).registerAnalyze],
   ['report', async () => (await import('./commands/report.js')).registerReport],
   ['export', async () => (await import('./commands/export.js')).registerExport],
@@ -69,6 +71,7 @@ export async function buildProgram(only?: readonly string[]): Promise<Command> {
   return program;
 }
 
+exitOnStdoutError();
 const args = process.argv.slice(2);
 const named = commandName(args);
 // `--version` alone needs no command at all.

@@ -46,3 +46,15 @@ export async function writeCursor(db: Db, c: SyncCursor): Promise<void> {
     [c.site, c.project, c.watermark, c.lastFullAt, c.lastReconcileAt, JSON.stringify(c.lastSummary ?? null)],
   );
 }
+
+/** Whether the store knows the project: it was synced (a cursor) or holds facts of it, on `site` or any site. */
+export async function isProjectKnown(db: Db, project: string, site?: string): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT 1 FROM sync_cursors WHERE project = $1 AND ($2::text IS NULL OR site = $2)
+     UNION ALL
+     SELECT 1 FROM (SELECT 1 FROM activities WHERE project = $1 AND ($2::text IS NULL OR site = $2) LIMIT 1) a
+     LIMIT 1`,
+    [project, site ?? null],
+  );
+  return rows.length > 0;
+}

@@ -41,9 +41,12 @@ export interface ProjectDiscovery {
   key: string;
   id: string;
   projectType: ProjectType;
+  /** Company-managed (classic) or team-managed (next-gen, `simplified`); absent in caches from before. */
+  style?: 'company-managed' | 'team-managed';
   boards: BoardInfo[];
   sprints: SprintInfo[];
   versions: VersionInfo[];
+  components?: Array<{ id: string; name: string }>;
 }
 
 export function discoveryTtlMs(config: RolecallConfig): number {
@@ -138,10 +141,18 @@ export async function discoverProject(site: JiraSite, key: string, signal?: Abor
   const type = (PROJECT_TYPES as readonly string[]).includes(project.projectTypeKey ?? '')
     ? (project.projectTypeKey as ProjectType)
     : 'software';
+  const components = Array.isArray(project.components)
+    ? (project.components as Array<{ id?: unknown; name?: unknown }>)
+        .filter((c) => typeof c.id === 'string' && typeof c.name === 'string')
+        .map((c) => ({ id: c.id as string, name: c.name as string }))
+    : [];
+  const teamManaged = project.simplified === true || project.style === 'next-gen';
   return {
     key: project.key,
     id: project.id,
     projectType: type,
+    style: teamManaged ? 'team-managed' : 'company-managed',
+    components,
     boards,
     sprints,
     versions: versions.map((v) => ({

@@ -12,6 +12,7 @@ import { silentLogger } from '../log/logger.js';
 import { upsertActivities } from '../store/activities.js';
 import type { Db } from '../store/db.js';
 import { storedIssueUpdates, upsertIssues } from '../store/issues.js';
+import { writeItemAccounting } from '../store/item-accounting.js';
 import { PendingTransaction } from '../store/pending-transaction.js';
 import { upsertPeople } from '../store/people.js';
 import { readSprintChanges, replaceInferredSprintFacts, sprintIdsOfIssues } from '../store/sprint-facts.js';
@@ -31,6 +32,7 @@ import {
 import { customFieldsToRead } from './fields.js';
 import type { NormaliseContext } from './normalise/context.js';
 import { type IssueBundle, normaliseIssue } from './normalise/issue.js';
+import { type ItemAccounting, ItemTally } from './normalise/item-accounting.js';
 import { inferSprintFacts } from './normalise/sprint-inference.js';
 import { jiraTimeMs, jqlDateTime } from './normalise/time.js';
 import { censusIssueIds, markMissingDeleted } from './reconcile.js';
@@ -58,6 +60,8 @@ export interface ProjectSyncSummary {
   factsDeleted: number;
   issuesDeleted: number;
   reconciled: boolean;
+  /** Every changelog item read: `seen = mapped + ignored` (by reason), and the fields rolecall did not know. */
+  items: ItemAccounting;
   requests: number;
   rateLimitWaits: number;
   durationMs: number;
@@ -194,6 +198,7 @@ function failedSummary(project: string, full: boolean, err: unknown): ProjectSyn
     factsDeleted: 0,
     issuesDeleted: 0,
     reconciled: false,
+    items: new ItemTally().toJSON(),
     requests: 0,
     rateLimitWaits: 0,
     durationMs: 0,
@@ -210,6 +215,8 @@ function normaliseContext(siteId: string, d: Discovered): NormaliseContext {
     issueTypes: d.site.issueTypes,
     statusCategories: { ...d.site.statusCategories },
     sprints: Object.fromEntries(d.project.sprints.map((s) => [String(s.id), s])),
+    versionNames: Object.fromEntries(d.project.versions.map((v) => [v.id, v.name])),
+    componentNames: Object.fromEntries((d.project.components ?? []).map((c) => [c.id, c.name])),
     userKeyByName: {},
   };
 }
@@ -329,6 +336,7 @@ async function syncProject(
     const reconcileDue = !firstSync && (full || lastReconcile === undefined || now() - lastReconcile >= reconcileMs);
 
     let factsWritten = 0;
+    const tally = new ItemTally();
     const touchedSprints = new Set<number>();
     // Sprints are refreshed once per sync, and only when something changed: phases need current sprint dates.
     let sprintsFresh = discovered.fetched;
@@ -356,7 +364,7 @@ async function syncProject(
         const rows = [];
         const people = [];
         for (const b of slice) {
-          const n = normaliseIssue(b, ctx);
+          const n = normaliseIssue(b, ctx, tally);
           facts.push(...n.facts);
           rows.push(n.row);
           people.push(...n.people);
@@ -497,11 +505,13 @@ async function syncProject(
       factsDeleted: deleted.facts,
       issuesDeleted: deleted.issues,
       reconciled: reconcileDue,
+      items: tally.toJSON(),
       requests: stats.requests,
       rateLimitWaits: stats.rateLimited,
       durationMs: Math.round(performance.now() - started),
     };
     const nowIso = new Date(now()).toISOString();
+    await writeItemAccounting(tx, { site: site.id, project, syncedAt: nowIso, full, ...summary.items });
     await writeCursor(tx, {
       site: site.id,
       project,

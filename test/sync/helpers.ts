@@ -16,7 +16,15 @@ export function uniqueSite(label: string): string {
 }
 
 export async function dropSite(db: Db, site: string): Promise<void> {
-  for (const table of ['activities', 'issues', 'people', 'sprints', 'sync_cursors', 'discovery_cache']) {
+  for (const table of [
+    'activities',
+    'issues',
+    'people',
+    'sprints',
+    'sync_cursors',
+    'discovery_cache',
+    'sync_item_accounting',
+  ]) {
     await db.query(`DELETE FROM ${table} WHERE site = $1`, [site]);
   }
 }

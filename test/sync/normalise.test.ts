@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { JiraFieldInfo, JiraHistory, JiraSearchIssue } from '../../src/jira/schemas.js';
 import { type FieldMap, resolveFields } from '../../src/sync/fields.js';
-import { changeRole, sprintIds } from '../../src/sync/normalise/change-items.js';
+import { changeRole, classifyItem, sprintIds } from '../../src/sync/normalise/change-items.js';
 import type { NormaliseContext } from '../../src/sync/normalise/context.js';
 import { normaliseIssue, sprintFieldIds, sprintPhase } from '../../src/sync/normalise/issue.js';
+import { ItemTally } from '../../src/sync/normalise/item-accounting.js';
 import { inferSprintFacts, type SprintChange } from '../../src/sync/normalise/sprint-inference.js';
 import { jiraTimeIso, jqlDateTime } from '../../src/sync/normalise/time.js';
 
@@ -385,5 +386,102 @@ describe('sprint phases and inference', () => {
         ['acme:sprint:8:planned:po', new Date(sprintStart - 3 * DAY).toISOString()],
       ].sort(),
     );
+  });
+});
+
+describe('real-site configurations and item accounting', () => {
+  const APP_DATE: JiraFieldInfo = {
+    id: 'customfield_40001',
+    name: 'Roadmap-Ende',
+    schema: { type: 'date', custom: 'ari:cloud:ecosystem::extension/x/roadmap-end' },
+  };
+  const SITE: JiraFieldInfo[] = [
+    ...FIELDS,
+    APP_DATE,
+    { id: 'created', name: 'Erstellt', schema: { type: 'datetime', system: 'created' } },
+    { id: 'resolutiondate', name: 'Erledigt', schema: { type: 'datetime', system: 'resolutiondate' } },
+    { id: 'timeoriginalestimate', name: 'Ursprüngliche Schätzung', schema: { type: 'number' } },
+  ];
+
+  it('takes a board estimating by Original time estimate, and any date field by schema type, not by name', () => {
+    const map = resolveFields(SITE, ['timeoriginalestimate']);
+    expect(map.storyPoints[0]).toBe('timeoriginalestimate');
+    expect(map.dates).toEqual(
+      expect.arrayContaining(['duedate', 'customfield_20005', 'customfield_20006', APP_DATE.id]),
+    );
+    expect(map.dates).not.toContain('created');
+    expect(map.dates).not.toContain('resolutiondate');
+    expect(changeRole({ field: 'Ursprüngliche Schätzung', fieldId: 'timeoriginalestimate' }, map)).toBe('estimate');
+    expect(changeRole({ field: 'Roadmap-Ende', fieldId: APP_DATE.id }, map)).toBe('date');
+    // Data Center: no fieldId, the translated label resolves through /field.
+    expect(changeRole({ field: 'Roadmap-Ende' }, map)).toBe('date');
+  });
+
+  it('counts every item as mapped or ignored with a reason, naming unknown fields', () => {
+    const map = resolveFields(SITE, ['timeoriginalestimate']);
+    const tally = new ItemTally();
+    const app = { ...user('planner'), accountType: 'app' };
+    const n = normaliseIssue(
+      {
+        issue,
+        histories: [
+          history('1', '2026-02-02T10:00:00.000+0000', app, [
+            { field: 'Roadmap-Ende', fieldId: APP_DATE.id, from: null, to: '2026-06-01', toString: '1/Jun/26' },
+            { field: 'Geheim', fieldId: 'customfield_99999', from: null, to: '2026-07-01', toString: '1/Jul/26' },
+          ]),
+          history('2', '2026-02-03T10:00:00.000+0000', user('po'), [
+            { field: 'timeoriginalestimate', fieldId: 'timeoriginalestimate', to: '28800', toString: '28800' },
+            { field: 'timeestimate', fieldId: 'timeestimate', to: '28800', toString: '28800' },
+            { field: 'Epic-Verknüpfung', fieldId: 'customfield_20004', to: '77', toString: 'PAY-77' },
+            { field: 'IssueParentAssociation', to: '77', toString: 'PAY-77' },
+            { field: 'Workflow', from: '1', to: '2', toString: null },
+            { field: 'Auswirkung', fieldId: 'customfield_20007', toString: '3' },
+            { field: 'Key', fromString: 'OLD-1', toString: 'PAY-1' },
+          ]),
+          history('3', 'not a time', user('po'), [{ field: 'summary', fieldId: 'summary', toString: 'b' }]),
+        ],
+        comments: [],
+        worklogs: [],
+      },
+      { ...ctx(), fields: map },
+      tally,
+    );
+    const kinds = n.facts.filter((f) => f.kind !== 'issue.created').map((f) => [f.kind, f.actorType, f.detail.fieldId]);
+    expect(kinds).toEqual([
+      ['issue.dates_changed', 'app', APP_DATE.id],
+      ['issue.estimated', 'atlassian', 'timeoriginalestimate'],
+      ['issue.parent_changed', 'atlassian', undefined],
+    ]);
+    const a = tally.toJSON();
+    expect(a).toMatchObject({
+      seen: 10,
+      mapped: 3,
+      ignored: {
+        bookkeeping: 1,
+        'not a role signal': 1,
+        mirror: 1,
+        'issue moved': 1,
+        'unmapped custom field': 1,
+        'unknown field': 1,
+        'no timestamp': 1,
+      },
+    });
+    expect(a.fields).toContainEqual({
+      id: 'customfield_99999',
+      name: 'Geheim',
+      type: null,
+      reason: 'unknown field',
+      count: 1,
+      looksLike: 'date',
+    });
+  });
+
+  it('recognises translated Data Center Fix Version and Component items by value', () => {
+    const map = resolveFields(SITE, []);
+    const known = { versions: { '10001': '1.2' }, components: { '10001': 'API' } };
+    const dc = (to: string, name: string) => ({ field: 'Lösungsversion', fieldtype: 'jira', to, toString: name });
+    expect(classifyItem(dc('10001', '1.2'), map, known).role).toBe('fixVersion');
+    expect(classifyItem(dc('10001', 'API'), map, known).role).toBe('components');
+    expect(classifyItem(dc('10001', 'other'), map, known)).toEqual({ reason: 'unknown field' });
   });
 });

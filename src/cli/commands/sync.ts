@@ -1,26 +1,16 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { isJiraError } from '../../jira/errors.js';
+import { accountingLine, fieldFix } from '../../sync/field-fixes.js';
 import { type SyncProgress, type SyncSummary, siteFromCliConfig, syncProjects } from '../../sync/index.js';
 import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
 import { CliError, UsageError } from '../errors.js';
+import { collectValues, parseProjectKeys } from '../options.js';
 import { action, printJson, say } from '../run.js';
 
 interface SyncOptions {
   project?: string[];
   full?: boolean;
-}
-
-const PROJECT_KEY = /^[A-Z][A-Z0-9_]{0,19}$/;
-
-function collectProject(value: string, previous: string[] = []): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(',')
-      .map((v) => v.trim().toUpperCase())
-      .filter(Boolean),
-  ];
 }
 
 /** A Jira failure as the person at the terminal needs it: one line, a fix, exit 2 for configuration. */
@@ -96,6 +86,14 @@ function printSummary(summary: SyncSummary): void {
         `${p.project}: ${p.issues} issues updated (${p.issuesSeen} seen), ${p.factsWritten} facts written, ` +
           `${p.issuesDeleted} issues deleted, ${p.requests} requests in ${(p.durationMs / 1000).toFixed(1)} s`,
       );
+      say(`  ${accountingLine(p.items)}`);
+      for (const f of p.items.fields.filter((x) => x.reason === 'unknown field')) {
+        say(`  unknown field ${f.id} "${f.name}": ${f.count} items ignored; fix in rolecall.yaml: ${fieldFix(f)}`);
+      }
+      const unmapped = p.items.fields.filter((x) => x.reason === 'unmapped custom field');
+      if (unmapped.length > 0) {
+        say(`  ${unmapped.length} custom fields read nothing from (rolecall doctor lists them)`);
+      }
     } else {
       say(`${p.project}: FAILED: ${p.error?.message ?? 'unknown error'}`);
       if (p.error?.hint) say(`  hint: ${p.error.hint}`);
@@ -115,7 +113,7 @@ export function registerSync(program: Command): void {
     .option(
       '-p, --project <KEY>',
       'project to sync (repeatable, or comma-separated); default sync.projects',
-      collectProject,
+      collectValues,
     )
     .option('--full', 're-sync everything within sync.lookback and reconcile deletions')
     .addHelpText(
@@ -127,16 +125,14 @@ export function registerSync(program: Command): void {
       action(async (cmdOpts: SyncOptions) => {
         const globals = program.opts<GlobalOptions>();
         const loaded = cliConfig(globals);
-        const projects = [...new Set(cmdOpts.project?.length ? cmdOpts.project : loaded.config.sync.projects)];
+        const projects = cmdOpts.project?.length
+          ? parseProjectKeys(cmdOpts.project)
+          : [...new Set(loaded.config.sync.projects)];
         if (projects.length === 0) {
           throw new UsageError(
             'no projects to sync',
             'name them with --project KEY, or list them under sync.projects in rolecall.yaml',
           );
-        }
-        const bad = projects.filter((p) => !PROJECT_KEY.test(p));
-        if (bad.length > 0) {
-          throw new UsageError(`not a Jira project key: ${bad.join(', ')}`, 'keys look like PAY or MOB2');
         }
         const controller = new AbortController();
         const onSignal = () => controller.abort(new Error('interrupted'));

@@ -26,7 +26,17 @@ export interface TeamBlueprint {
   weight: number;
   /** Sprints of this team start this many weeks after the calendar anchor (0 or 1). */
   sprintOffsetWeeks: 0 | 1;
+  /** The board's estimation statistic; default: the site's story points field (chosen per seed). */
+  estimation?: Estimation;
+  /** A team-managed (next-gen, simplified) project: parent field, its own sprints and simplified workflow. */
+  teamManaged?: boolean;
 }
+
+/**
+ * Board estimation statistics real sites use: company-managed Story Points (a number custom field), team-managed
+ * Story point estimate, Original time estimate (a system field, in seconds), or counting issues (no estimate).
+ */
+export type Estimation = 'storyPoints' | 'storyPointEstimate' | 'originalEstimate' | 'issueCount';
 
 export interface OrgBlueprint {
   teams: TeamBlueprint[];
@@ -35,6 +45,12 @@ export interface OrgBlueprint {
   /** One engineer occasionally edits stories the owner wrote. */
   engineerEditsStories: boolean;
   defaultIssues: number;
+  /**
+   * A real-world site ('mixed'): German, custom fields without `untranslatedName`, a planning app writing its own
+   * roadmap datepickers, Epic Link changes logged twice (beside IssueParentAssociation) around Cloud's move to
+   * Parent.
+   */
+  realSite?: boolean;
 }
 
 const PAYMENTS = { name: 'Payments', key: 'PAY', product: 'payment processing' };
@@ -157,6 +173,18 @@ export function orgBlueprint(name: ScenarioName): OrgBlueprint {
           noManagerTeam(SEARCH, 0),
           bottleneckTeam(PLATFORM, 1),
           staleRoadmapTeam(GROWTH, 0),
+        ],
+      };
+    case 'mixed':
+      return {
+        ...base,
+        realSite: true,
+        defaultIssues: 700,
+        teams: [
+          { ...balancedTeam(PAYMENTS, 'medium', 0), estimation: 'storyPoints' },
+          { ...balancedTeam(CHECKOUT, 'small', 1), estimation: 'storyPointEstimate', teamManaged: true },
+          { ...balancedTeam(MOBILE, 'small', 0), estimation: 'originalEstimate' },
+          { ...noOwnerTeam(PLATFORM, 1), estimation: 'issueCount' },
         ],
       };
     case 'scale':

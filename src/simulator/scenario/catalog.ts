@@ -20,6 +20,8 @@ export interface SiteCatalog {
   customFieldIds: Record<CustomFieldRole, string>;
   /** The field boards use for estimation (one of the two story points fields, chosen per seed). */
   estimationFieldId: string;
+  /** A real-world site: app datepickers exist, custom fields carry no untranslatedName (see OrgBlueprint). */
+  realSite: boolean;
   issueTypes: Record<IssueTypeRole, JiraIssueType>;
   statuses: Record<StatusRole, JiraStatus>;
   priorities: Record<PriorityRole, JiraNamedRef>;
@@ -42,7 +44,10 @@ export type CustomFieldRole =
   | 'team'
   | 'flagged'
   | 'development'
-  | 'impact';
+  | 'impact'
+  /** A planning app's own datepickers ('mixed' only). */
+  | 'appStart'
+  | 'appEnd';
 
 export type IssueTypeRole = 'theme' | 'initiative' | 'epic' | 'story' | 'task' | 'bug' | 'subtask' | 'idea';
 export type StatusRole = 'todo' | 'inProgress' | 'inReview' | 'done' | 'parking' | 'discovery' | 'ready';
@@ -76,7 +81,10 @@ export type ChangeField =
   | 'timespent'
   | 'timeestimate'
   | 'worklogId'
-  | 'impact';
+  | 'impact'
+  | 'timeoriginalestimate'
+  | 'appStart'
+  | 'appEnd';
 
 interface CustomFieldSpec {
   role: CustomFieldRole;
@@ -182,6 +190,26 @@ const SYSTEM_FIELDS: SystemFieldSpec[] = [
   { id: 'issuelinks', name: 'Linked Issues', schema: { type: 'array', items: 'issuelinks', system: 'issuelinks' } },
   { id: 'timespent', name: 'Time Spent', schema: { type: 'number', system: 'timespent' } },
   { id: 'timeestimate', name: 'Remaining Estimate', schema: { type: 'number', system: 'timeestimate' } },
+  {
+    id: 'timeoriginalestimate',
+    name: 'Original Estimate',
+    schema: { type: 'number', system: 'timeoriginalestimate' },
+  },
+  { id: 'lastViewed', name: 'Last Viewed', schema: { type: 'datetime', system: 'lastViewed' } },
+];
+
+/** A planning app's datepickers (Forge apps' custom types are extension ARIs): dates only its app account writes. */
+const APP_FIELDS: CustomFieldSpec[] = [
+  {
+    role: 'appStart',
+    name: 'Roadmap start',
+    schema: { type: 'date', custom: 'ari:cloud:ecosystem::extension/4f1a/roadmap-planner/static/roadmap-start' },
+  },
+  {
+    role: 'appEnd',
+    name: 'Roadmap end',
+    schema: { type: 'date', custom: 'ari:cloud:ecosystem::extension/4f1a/roadmap-planner/static/roadmap-end' },
+  },
 ];
 
 const ISSUE_TYPES: Array<{ role: IssueTypeRole; id: string; name: string; level: number; description: string }> = [
@@ -280,6 +308,14 @@ const CHANGE_LABELS: Record<
     custom: true,
   },
   impact: { field: 'Impact', fieldtype: 'custom', fieldId: 'impact', custom: true },
+  timeoriginalestimate: {
+    field: 'timeoriginalestimate',
+    displayName: 'Original Estimate',
+    fieldtype: 'jira',
+    fieldId: 'timeoriginalestimate',
+  },
+  appStart: { field: 'Roadmap start', fieldtype: 'custom', fieldId: 'appStart', custom: true },
+  appEnd: { field: 'Roadmap end', fieldtype: 'custom', fieldId: 'appEnd', custom: true },
   // Items Jira writes without a fieldId: their `field` is an internal name and is never translated.
   issueParentAssociation: { field: 'IssueParentAssociation', fieldtype: 'jira' },
   epicChild: { field: 'Epic Child', fieldtype: 'jira' },
@@ -298,17 +334,17 @@ export function buildCatalog(opts: {
   idRandom: Random;
   unusualIds: boolean;
   estimation: 'storyPointEstimate' | 'storyPoints';
+  /** 'mixed': app datepickers, and custom fields without `untranslatedName` (as some real sites answer). */
+  realSite?: boolean;
 }): SiteCatalog {
   const { locale, baseUrl, idRandom } = opts;
   const t = translator(locale);
+  const realSite = opts.realSite ?? false;
+  const specs = realSite ? [...CUSTOM_FIELDS, ...APP_FIELDS] : CUSTOM_FIELDS;
 
-  const numericIds = pickDistinct(
-    idRandom,
-    CUSTOM_FIELDS.length,
-    opts.unusualIds ? [20_000, 399_999] : [10_014, 10_099],
-  );
+  const numericIds = pickDistinct(idRandom, specs.length, opts.unusualIds ? [20_000, 399_999] : [10_014, 10_099]);
   const customFieldIds = {} as Record<CustomFieldRole, string>;
-  const customFields: JiraField[] = CUSTOM_FIELDS.map((spec, i) => {
+  const customFields: JiraField[] = specs.map((spec, i) => {
     const numeric = numericIds[i] as number;
     const id = `customfield_${numeric}`;
     customFieldIds[spec.role] = id;
@@ -316,7 +352,7 @@ export function buildCatalog(opts: {
       id,
       key: id,
       name: t(spec.name),
-      untranslatedName: spec.name,
+      ...(realSite ? {} : { untranslatedName: spec.name }),
       custom: true,
       orderable: true,
       navigable: true,
@@ -389,6 +425,7 @@ export function buildCatalog(opts: {
     [ChangeField, (typeof CHANGE_LABELS)[ChangeField]]
   >) {
     const fieldId = spec.custom ? customFieldIds[spec.fieldId as CustomFieldRole] : spec.fieldId;
+    if (spec.custom && fieldId === undefined) continue;
     // English sites write system fields by key and custom fields by name; localized sites write display names.
     const field = locale === 'en' || fieldId === undefined ? spec.field : t(spec.displayName ?? spec.field);
     changeLabels[role] =
@@ -404,6 +441,7 @@ export function buildCatalog(opts: {
     fields: [...systemFields, ...customFields],
     customFieldIds,
     estimationFieldId,
+    realSite,
     issueTypes,
     statuses,
     priorities,

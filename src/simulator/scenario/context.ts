@@ -69,6 +69,8 @@ export interface OrgContext {
   teams: TeamContext[];
   people: Person[];
   automation: Person[];
+  /** 'mixed': the planning app writing roadmap dates into its own datepickers (also listed in `automation`). */
+  planner?: Person;
   former: Person;
   apiUser: Person;
   restrictedProject: SimProject;

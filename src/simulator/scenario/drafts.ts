@@ -39,7 +39,8 @@ export interface Intent {
   changes: Change[];
 }
 
-export type DateField = 'targetStart' | 'targetEnd' | 'startDate' | 'duedate';
+/** `appStart` / `appEnd`: a planning app's own datepickers ('mixed' only). */
+export type DateField = 'targetStart' | 'targetEnd' | 'startDate' | 'duedate' | 'appStart' | 'appEnd';
 
 export type Change =
   | { f: 'status'; to: StatusRole }

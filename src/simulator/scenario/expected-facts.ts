@@ -43,13 +43,19 @@ const CUSTOM_TYPE_KINDS: Record<string, ActivityKind> = {
   'com.atlassian.jpo:jpo-custom-field-baseline-end': 'issue.dates_changed',
 };
 
-/** Custom fields of generic types, recognised by their untranslated name. */
+/** Custom fields of generic types, recognised by their untranslated name (when the site gives one). */
 const CUSTOM_NAME_KINDS: Record<string, ActivityKind> = {
   'Story Points': 'issue.estimated',
   'Story point estimate': 'issue.estimated',
-  'Start date': 'issue.dates_changed',
   'Acceptance criteria': 'issue.refined',
 };
+
+/** Dates Jira keeps itself: bookkeeping, not someone planning. Every other date/datetime field is a roadmap date. */
+const BOOKKEEPING_DATES = new Set(['created', 'updated', 'resolutiondate', 'lastViewed', 'statuscategorychangedate']);
+
+function isRoadmapDate(field: JiraField): boolean {
+  return (field.schema.type === 'date' || field.schema.type === 'datetime') && !BOOKKEEPING_DATES.has(field.id);
+}
 
 /** Items Jira writes without a fieldId, by their (never translated) field name. */
 const NAME_KINDS: Record<string, ActivityKind | null> = {
@@ -84,20 +90,25 @@ export type FieldKindResolver = (item: JiraChangeItem) => ActivityKind | null;
  * fieldId (a few on Cloud, all on Data Center) resolve by their `field` name: the fixed names Jira never
  * translates, then system labels, then custom field names from /field.
  */
-export function fieldKindResolver(fields: JiraField[], estimationFieldIds: Iterable<string> = []): FieldKindResolver {
+export function fieldKindResolver(
+  fields: JiraField[],
+  estimationFieldIds: Iterable<string | undefined> = [],
+): FieldKindResolver {
   const byId = new Map<string, ActivityKind>();
   for (const field of fields) {
     if (!field.custom) {
-      const kind = SYSTEM_FIELD_KINDS[field.id];
+      const kind = SYSTEM_FIELD_KINDS[field.id] ?? (isRoadmapDate(field) ? 'issue.dates_changed' : undefined);
       if (kind) byId.set(field.id, kind);
       continue;
     }
     const kind =
       (field.schema.custom ? CUSTOM_TYPE_KINDS[field.schema.custom] : undefined) ??
-      (field.untranslatedName ? CUSTOM_NAME_KINDS[field.untranslatedName] : undefined);
+      (field.untranslatedName ? CUSTOM_NAME_KINDS[field.untranslatedName] : undefined) ??
+      (isRoadmapDate(field) ? 'issue.dates_changed' : undefined);
     if (kind) byId.set(field.id, kind);
   }
-  for (const id of estimationFieldIds) byId.set(id, 'issue.estimated');
+  // A board's estimation statistic may be a story points field or the system `timeoriginalestimate`.
+  for (const id of estimationFieldIds) if (id) byId.set(id, 'issue.estimated');
   const byName = new Map<string, ActivityKind | null>(Object.entries(SYSTEM_LABEL_KINDS));
   for (const field of fields) {
     const kind = byId.get(field.id);
@@ -132,10 +143,19 @@ export function expectedFacts(scenario: Scenario): ExpectedFact[] {
  * Counting a 100k-issue site this way allocates almost nothing.
  */
 export function forEachExpectedFact(scenario: Scenario, visit: FactVisitor): void {
-  const resolve = fieldKindResolver(
-    scenario.fields,
-    scenario.boards.map((b) => b.estimationFieldId),
-  );
+  // Estimation is per board, so per project: a project reads its own boards' estimation statistics.
+  const resolvers = new Map<string, FieldKindResolver>();
+  const resolverOf = (project: string): FieldKindResolver => {
+    let r = resolvers.get(project);
+    if (!r) {
+      r = fieldKindResolver(
+        scenario.fields,
+        scenario.boards.filter((b) => b.projectKey === project).map((b) => b.estimationFieldId),
+      );
+      resolvers.set(project, r);
+    }
+    return r;
+  };
   const visible = new Set(scenario.projects.filter((p) => p.browsable).map((p) => p.key));
   const sprintTimes = new Map<number, { startMs?: number; completeMs?: number }>();
   for (const s of scenario.sprints) {
@@ -169,12 +189,20 @@ export function forEachExpectedFact(scenario: Scenario, visit: FactVisitor): voi
   for (const issue of scenario.issues) {
     if (!visible.has(issue.fields.project.key)) continue;
     emit('issue.created', issue.fields.creator.accountId, issue.key, issue.fields.created);
+    const resolve = resolverOf(issue.fields.project.key);
     for (const history of issue.histories) {
-      const actorId = history.author.accountId;
+      const actorId = history.author?.accountId ?? '';
+      // One re-parenting logged twice in a history (Epic Link and IssueParentAssociation) is one fact.
+      const parentTargets: string[] = [];
       for (let i = 0; i < history.items.length; i++) {
         const item = history.items[i] as JiraChangeItem;
         const kind = resolve(item);
         if (!kind) continue;
+        if (kind === 'issue.parent_changed') {
+          const target = item.to ? `to:${item.to}` : `from:${item.from ?? ''}`;
+          if (parentTargets.includes(target)) continue;
+          parentTargets.push(target);
+        }
         emit(kind, actorId, issue.key, history.created, history.id, i);
         if (kind === 'issue.sprint_changed')
           noteSprintItem(item, history.created, actorId, issue, sprintTimes, completionMoves, planning);

@@ -30,8 +30,9 @@ export function generateScenario(opts: ScenarioOptions): Scenario {
   const nowMs = parseTime(now);
   const blueprint = orgBlueprint(name);
   if (!blueprint) throw new Error(`unknown scenario: ${String(name)}`);
-  const localized = name === 'localized';
-  const locale: Locale = localized ? (seed % 2 === 0 ? 'ja' : 'de') : 'en';
+  const realSite = blueprint.realSite ?? false;
+  const localized = name === 'localized' || realSite;
+  const locale: Locale = realSite ? 'de' : localized ? (seed % 2 === 0 ? 'ja' : 'de') : 'en';
   const siteId = `sim-${name}`;
   const baseUrl = `https://${siteId}.atlassian.net`;
 
@@ -41,6 +42,7 @@ export function generateScenario(opts: ScenarioOptions): Scenario {
     idRandom: Random.derive(seed, localized ? 'field-ids:unusual' : 'field-ids'),
     unusualIds: localized,
     estimation: Random.derive(seed, 'estimation-field').chance(0.5) ? 'storyPointEstimate' : 'storyPoints',
+    realSite,
   });
   const org = buildOrg({ blueprint, catalog, seed, nowMs });
 

@@ -67,6 +67,10 @@ const TRANSLATIONS: Record<Exclude<Locale, 'en'>, Record<string, string>> = {
     Flagged: 'Markiert',
     Development: 'Entwicklung',
     Impact: 'Auswirkung',
+    'Original Estimate': 'Ursprüngliche Schätzung',
+    'Last Viewed': 'Zuletzt angesehen',
+    'Roadmap start': 'Roadmap-Beginn',
+    'Roadmap end': 'Roadmap-Ende',
   },
   ja: {
     Theme: 'テーマ',
@@ -127,6 +131,10 @@ const TRANSLATIONS: Record<Exclude<Locale, 'en'>, Record<string, string>> = {
     Flagged: 'フラグ',
     Development: '開発',
     Impact: '影響',
+    'Original Estimate': '初期見積もり',
+    'Last Viewed': '最終閲覧',
+    'Roadmap start': 'ロードマップ開始',
+    'Roadmap end': 'ロードマップ終了',
   },
 };
 

@@ -178,6 +178,8 @@ function materializeOne(
       targetEnd: draft.targetEnd ?? null,
       startDate: null,
       duedate: null,
+      appStart: null,
+      appEnd: null,
     },
     links: [],
     timeSpent: 0,
@@ -269,14 +271,21 @@ function materializeOne(
     issuelinks: state.links,
     timespent: state.timeSpent > 0 ? state.timeSpent : null,
     timeestimate: state.timeEstimate,
+    ...(estimationOf(draft) === 'originalEstimate' ? { timeoriginalestimate: state.estimate } : {}),
     [ids2.sprint]: state.sprints.length > 0 ? state.sprints.map((s) => s.fieldValue) : null,
-    [catalog.estimationFieldId]: state.estimate,
+    ...(estimationOf(draft) === 'site' ? { [catalog.estimationFieldId]: state.estimate } : {}),
+    ...(estimationOf(draft) === 'storyPoints' ? { [ids2.storyPoints]: state.estimate } : {}),
+    ...(estimationOf(draft) === 'storyPointEstimate' ? { [ids2.storyPointEstimate]: state.estimate } : {}),
     [ids2.rank]: `0|i${index.toString(36).padStart(5, '0')}:`,
     [ids2.targetStart]: state.dates.targetStart,
     [ids2.targetEnd]: state.dates.targetEnd,
     [ids2.startDate]: state.dates.startDate,
     [ids2.acceptanceCriteria]: state.acceptance === null ? null : adf(state.acceptance),
   };
+  if (catalog.realSite) {
+    fields[ids2.appStart] = state.dates.appStart;
+    fields[ids2.appEnd] = state.dates.appEnd;
+  }
   if (draft.type === 'epic') fields[ids2.epicName] = draft.epicName ?? state.summary;
   if (draft.type === 'idea') fields[ids2.impact] = state.impact;
 
@@ -393,9 +402,26 @@ function applyChanges(
         items.push(item(catalog, 'rank', '', '', '', change.higher ? 'Ranked higher' : 'Ranked lower'));
         break;
       case 'estimate': {
+        const estimation = estimationOf(draft);
+        if (estimation === 'originalEstimate') {
+          // Time-based: seconds (a point is half a day here); Jira logs the remaining estimate beside it.
+          const seconds = change.to * 4 * 3600;
+          if (state.estimate === seconds) break;
+          const before = state.estimate === null ? null : String(state.estimate);
+          items.push(item(catalog, 'timeoriginalestimate', before, before, String(seconds), String(seconds)));
+          const remaining = state.timeEstimate === null ? null : String(state.timeEstimate);
+          items.push(item(catalog, 'timeestimate', remaining, remaining, String(seconds), String(seconds)));
+          state.estimate = seconds;
+          state.timeEstimate = seconds;
+          break;
+        }
         if (state.estimate === change.to) break;
         const field =
-          catalog.estimationFieldId === catalog.customFieldIds.storyPoints ? 'storyPoints' : 'storyPointEstimate';
+          estimation === 'storyPoints' || estimation === 'storyPointEstimate'
+            ? estimation
+            : catalog.estimationFieldId === catalog.customFieldIds.storyPoints
+              ? 'storyPoints'
+              : 'storyPointEstimate';
         items.push(
           item(catalog, field, null, state.estimate === null ? null : String(state.estimate), null, String(change.to)),
         );
@@ -443,6 +469,19 @@ function applyChanges(
           change.via === 'epicLink' ? 'epicLink' : change.via === 'parent' ? 'parent' : 'issueParentAssociation';
         const before = state.parent;
         items.push(item(catalog, field, before?.id ?? null, before?.key ?? null, change.to.id, change.to.key));
+        if (catalog.realSite && field === 'epicLink') {
+          // Around Cloud's move from Epic Link to Parent, one re-parenting is logged twice.
+          items.push(
+            item(
+              catalog,
+              'issueParentAssociation',
+              before?.id ?? null,
+              before?.key ?? null,
+              change.to.id,
+              change.to.key,
+            ),
+          );
+        }
         state.parent = change.to;
         break;
       }
@@ -507,6 +546,12 @@ function applyChanges(
     }
   }
   return items;
+}
+
+/** How the issue's team estimates: its board's statistic, or the site's story points field ('site'). */
+function estimationOf(draft: IssueDraft): 'site' | 'storyPoints' | 'storyPointEstimate' | 'originalEstimate' {
+  const e = draft.team?.blueprint.estimation;
+  return e === undefined || e === 'issueCount' ? 'site' : e;
 }
 
 function sprintIds(sprints: SprintContext[]): string {

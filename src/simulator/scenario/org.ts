@@ -133,6 +133,9 @@ export function buildOrg(opts: {
   const formerTeam = blueprint.teams.find((t) => t.manager === 'former') ?? blueprint.teams[0];
   const former = people.account('Former user', 'atlassian', 'anonymised', false);
   former.activeUntil = windowStartMs + 6 * WEEK;
+  // A planning app that writes roadmap dates into its own fields (real sites: Advanced Roadmaps alternatives).
+  const planner = blueprint.realSite ? people.account('Roadmap Planner', 'app', 'app') : undefined;
+  if (planner) automation.push(planner);
 
   let projectSeq = 10_000;
   let boardSeq = 1;
@@ -164,6 +167,11 @@ export function buildOrg(opts: {
       return { self: `${baseUrl}/rest/api/3/component/${id}`, id, name };
     });
     const project = makeProject(baseUrl, String(projectSeq++), bp.key, bp.name, 'software', lead, components, bp.name);
+    if (bp.teamManaged) {
+      project.simplified = true;
+      project.style = 'next-gen';
+    }
+    const estimationFieldId = boardEstimationField(bp, catalog);
     const discovery =
       bp.manager === 'former'
         ? undefined
@@ -184,7 +192,7 @@ export function buildOrg(opts: {
       type: bp.board,
       projectKey: project.key,
       projectId: project.id,
-      estimationFieldId: catalog.estimationFieldId,
+      ...(estimationFieldId ? { estimationFieldId } : {}),
       rankFieldId: catalog.customFieldIds.rank,
       filterId: String(10_000 + boardSeq),
     };
@@ -234,11 +242,27 @@ export function buildOrg(opts: {
     teams,
     people: people.all,
     automation,
+    ...(planner ? { planner } : {}),
     former,
     apiUser,
     restrictedProject,
     random,
   };
+}
+
+/** The board's estimation statistic: the team's choice, else the site's story points field. */
+export function boardEstimationField(bp: TeamBlueprint, catalog: SiteCatalog): string | undefined {
+  switch (bp.estimation) {
+    case undefined:
+      return catalog.estimationFieldId;
+    case 'storyPoints':
+    case 'storyPointEstimate':
+      return catalog.customFieldIds[bp.estimation];
+    case 'originalEstimate':
+      return 'timeoriginalestimate';
+    case 'issueCount':
+      return undefined;
+  }
 }
 
 function makeProject(

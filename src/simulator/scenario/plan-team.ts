@@ -120,6 +120,19 @@ export class TeamPlanner {
     });
   }
 
+  /**
+   * 'mixed': the planning app mirrors the roadmap into its own datepickers a few minutes after a date change,
+   * as its app account (the dates the real site's roadmap shows come from there).
+   */
+  private plannerSync(item: IssueDraft, afterMs: number, startMs: number, endMs: number): void {
+    const planner = this.org.planner;
+    if (!planner) return;
+    addIntent(item, this.nowMs, afterMs + this.random.between(2 * MINUTE, 20 * MINUTE), planner, [
+      { f: 'date', field: 'appStart', to: jiraDate(startMs) },
+      { f: 'date', field: 'appEnd', to: jiraDate(endMs) },
+    ]);
+  }
+
   private planRoadmapItemLife(item: IssueDraft, manager: Person, until: number): void {
     const { random } = this;
     const c = item.createdMs;
@@ -136,6 +149,7 @@ export class TeamPlanner {
       { f: 'date', field: 'targetStart', to: jiraDate(targetStartMs) },
       { f: 'date', field: 'targetEnd', to: jiraDate(targetEndMs) },
     ]);
+    this.plannerSync(item, datesAt, targetStartMs, targetEndMs);
     const moves = item.type === 'epic' ? random.int(0, 3) : random.int(0, 2);
     const moveTimes = Array.from({ length: moves }, () => random.between(datesAt + 7 * DAY, until)).sort(
       (a, b) => a - b,
@@ -148,6 +162,7 @@ export class TeamPlanner {
         changes.unshift({ f: 'date', field: 'targetStart', to: jiraDate(Math.min(targetStartMs, targetEndMs - DAY)) });
       }
       this.managerIntent(item, manager, ms, changes);
+      this.plannerSync(item, ms, targetStartMs, targetEndMs);
     }
     if (random.chance(0.35)) {
       this.managerIntent(item, manager, random.between(c + 3 * DAY, until), [

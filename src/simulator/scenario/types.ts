@@ -13,6 +13,7 @@ export const SCENARIO_NAMES = [
   'noisy',
   'demo',
   'scale',
+  'mixed',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -130,8 +131,11 @@ export interface SimBoard {
   type: 'scrum' | 'kanban';
   projectKey: string;
   projectId: string;
-  /** Field id of the board's estimation field (a story points field). */
-  estimationFieldId: string;
+  /**
+   * Field id of the board's estimation statistic: a story points field, or `timeoriginalestimate` (time-based).
+   * Absent on a board that counts issues.
+   */
+  estimationFieldId?: string;
   rankFieldId: string;
   filterId: string;
 }

@@ -1,5 +1,5 @@
 import type { JiraChangeItem } from '../../jira/schemas.js';
-import type { FieldMap } from '../fields.js';
+import { BOOKKEEPING_DATE_IDS, type FieldMap } from '../fields.js';
 
 /** What a changelog item is about, independent of the site's field ids and language. */
 export type ChangeRole =
@@ -19,7 +19,35 @@ export type ChangeRole =
   | 'dueDate'
   | 'startDate'
   | 'targetStart'
-  | 'targetEnd';
+  | 'targetEnd'
+  /** Any other roadmap date field (an app's datepicker, a custom date): the fact's detail names the field. */
+  | 'date';
+
+/** Why a changelog item gives no fact. Every item sync reads is either (part of) a fact or one of these. */
+export const IGNORE_REASONS = [
+  /** Jira's own records: workflow migrations, worklog ids, links, attachments, created/updated/resolved dates. */
+  'bookkeeping',
+  /** Fields rolecall understands and deliberately reads nothing from: resolution, time spent, issue type, … */
+  'not a role signal',
+  /** Repeats what another item already tells: the epic's `Epic Child`, a second parent item in one history. */
+  'mirror',
+  /** `Key` / `project`: the issue moved between projects. */
+  'issue moved',
+  /** Listed under `jira.fields.ignore` in rolecall.yaml. */
+  'configured',
+  /** A custom field the site lists, of a type rolecall reads nothing from (numbers, options, text, …). */
+  'unmapped custom field',
+  /** A field the site's field list does not contain (deleted, hidden, or an app's private field). */
+  'unknown field',
+  /** The history has no parseable timestamp. */
+  'no timestamp',
+] as const;
+export type IgnoreReason = (typeof IGNORE_REASONS)[number];
+
+/** A changelog item's verdict: the role it plays in a fact, or why it plays none. `fieldId` when resolved. */
+export type ItemVerdict =
+  | { role: ChangeRole; fieldId?: string }
+  | { role?: undefined; reason: IgnoreReason; fieldId?: string };
 
 const SYSTEM_IDS: Record<string, ChangeRole> = {
   summary: 'summary',
@@ -34,20 +62,58 @@ const SYSTEM_IDS: Record<string, ChangeRole> = {
   parent: 'parent',
 };
 
+const BOOKKEEPING_IDS = new Set([
+  ...BOOKKEEPING_DATE_IDS,
+  'attachment',
+  'issuelinks',
+  'worklog',
+  'comment',
+  'watches',
+  'votes',
+  'thumbnail',
+]);
+const MOVE_IDS = new Set(['key', 'issuekey', 'project']);
+/** Other system fields Jira may name by key (Data Center items have no fieldId), none of them a role signal. */
+const OTHER_SYSTEM_KEYS = new Set([
+  'resolution',
+  'timespent',
+  'timeestimate',
+  'timeoriginalestimate',
+  'aggregatetimespent',
+  'environment',
+  'issuetype',
+  'security',
+  'reporter',
+  'creator',
+  'versions',
+]);
+
+function isSystemKey(label: string): boolean {
+  return label in SYSTEM_IDS || BOOKKEEPING_IDS.has(label) || MOVE_IDS.has(label) || OTHER_SYSTEM_KEYS.has(label);
+}
+
 /**
  * Items Jira writes without a fieldId carry an internal, untranslated `field`. `Epic Child` is the mirror
  * the epic logs when a child's Epic Link changes: the child's own item already tells the story, so it is
  * deliberately not a role (counting it would double every parent change).
  */
-const INTERNAL_NAMES: Record<string, ChangeRole | null> = {
+const INTERNAL_NAMES: Record<string, ChangeRole | IgnoreReason> = {
   issueparentassociation: 'parent',
-  'epic child': null,
+  'epic child': 'mirror',
   'fix version': 'fixVersion',
   component: 'components',
-  link: null,
-  workflow: null,
-  worklogid: null,
+  version: 'not a role signal',
+  link: 'bookkeeping',
+  remoteissuelink: 'bookkeeping',
+  attachment: 'bookkeeping',
+  comment: 'bookkeeping',
+  workflow: 'bookkeeping',
+  worklogid: 'bookkeeping',
+  key: 'issue moved',
+  project: 'issue moved',
 };
+
+const REASONS = new Set<string>(IGNORE_REASONS);
 
 function roleOfId(id: string, fields: FieldMap): ChangeRole | undefined {
   const system = SYSTEM_IDS[id.toLowerCase()];
@@ -60,20 +126,66 @@ function roleOfId(id: string, fields: FieldMap): ChangeRole | undefined {
   if (id === fields.startDate) return 'startDate';
   if (id === fields.targetStart) return 'targetStart';
   if (id === fields.targetEnd) return 'targetEnd';
+  if (fields.dates.includes(id)) return 'date';
+  return undefined;
+}
+
+function verdictOfId(id: string, fields: FieldMap): ItemVerdict {
+  if (fields.ignore.includes(id)) return { reason: 'configured', fieldId: id };
+  const role = roleOfId(id, fields);
+  if (role) return { role, fieldId: id };
+  const lower = id.toLowerCase();
+  if (BOOKKEEPING_IDS.has(lower)) return { reason: 'bookkeeping', fieldId: id };
+  if (MOVE_IDS.has(lower)) return { reason: 'issue moved', fieldId: id };
+  if (!id.startsWith('customfield_')) return { reason: 'not a role signal', fieldId: id };
+  return { reason: fields.custom[id] ? 'unmapped custom field' : 'unknown field', fieldId: id };
+}
+
+/** The project's versions and components by id → name: recognise their items by value where labels fail. */
+export interface KnownValues {
+  versions?: Record<string, string>;
+  components?: Record<string, string>;
+}
+
+/**
+ * A Data Center system item whose translated label matches no field name ("Lösungsversion" against the field
+ * "Lösungsversionen"): a Fix Version or Component item names one of the project's versions or components, by
+ * id and name together (ids of the two may coincide, the pair does not).
+ */
+function roleByValue(
+  item: Pick<JiraChangeItem, 'fieldtype' | 'from' | 'to' | 'fromString' | 'toString'>,
+  known: KnownValues,
+): ChangeRole | undefined {
+  if (item.fieldtype === 'custom') return undefined;
+  const id = item.to ?? item.from;
+  const name = item.to ? item.toString : item.fromString;
+  if (!id || name == null) return undefined;
+  if (known.versions?.[id] === name) return 'fixVersion';
+  if (known.components?.[id] === name) return 'components';
   return undefined;
 }
 
 /**
  * Identifies an item by `fieldId` when present, else by its `field` label case-insensitively, resolving
- * translated labels through the site's own field names.
+ * translated labels through the site's own field names (and, for versions and components, by value); says why
+ * when it is no role signal.
  */
-export function changeRole(item: Pick<JiraChangeItem, 'field' | 'fieldId'>, fields: FieldMap): ChangeRole | undefined {
-  if (item.fieldId) return roleOfId(item.fieldId, fields);
+export function classifyItem(item: JiraChangeItem, fields: FieldMap, known?: KnownValues): ItemVerdict {
+  if (item.fieldId) return verdictOfId(item.fieldId, fields);
   const label = item.field.trim().toLowerCase();
-  if (label in INTERNAL_NAMES) return INTERNAL_NAMES[label] ?? undefined;
+  const internal = INTERNAL_NAMES[label];
+  if (internal) return REASONS.has(internal) ? { reason: internal as IgnoreReason } : { role: internal as ChangeRole };
   const id = fields.byName[label];
-  if (id) return roleOfId(id, fields);
-  return roleOfId(label, fields);
+  if (id) return verdictOfId(id, fields);
+  // Data Center writes system fields by their key (`duedate`, `timespent`), which /field may not list.
+  if (isSystemKey(label)) return verdictOfId(label, fields);
+  const byValue = known ? roleByValue(item, known) : undefined;
+  return byValue ? { role: byValue } : { reason: 'unknown field' };
+}
+
+/** The role of an item, or undefined when it gives no fact. */
+export function changeRole(item: Pick<JiraChangeItem, 'field' | 'fieldId'>, fields: FieldMap): ChangeRole | undefined {
+  return classifyItem(item as JiraChangeItem, fields).role;
 }
 
 /** Sprint ids of a Sprint item's `from`/`to` ("76, 79"): ids, not names, because names may contain commas. */

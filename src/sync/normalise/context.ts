@@ -30,6 +30,9 @@ export interface NormaliseContext {
   statusCategories: Record<string, string>;
   /** By sprint id. */
   sprints: Record<string, SprintInfo>;
+  /** The project's versions and components (id → name), to recognise their items by value on translated DC. */
+  versionNames?: Record<string, string>;
+  componentNames?: Record<string, string>;
   /** Data Center: username → user key, so assignee items (usernames) match actor ids (keys). */
   userKeyByName?: Record<string, string>;
 }

@@ -10,8 +10,9 @@ import type {
 import type { IssueRow } from '../../store/issues.js';
 import type { PersonRow } from '../../store/people.js';
 import { type Actor, actorOf, UNKNOWN_ACTOR } from './actors.js';
-import { type ChangeRole, changeRole, labelList, sprintIds } from './change-items.js';
+import { type ChangeRole, classifyItem, type ItemVerdict, labelList, sprintIds } from './change-items.js';
 import { inClosingWindow, type NormaliseContext, type SprintInfo } from './context.js';
+import type { ItemTally } from './item-accounting.js';
 import { jiraTimeIso, jiraTimeMs } from './time.js';
 
 /** One issue with everything collected for it. Histories may come in any order. */
@@ -46,6 +47,7 @@ const KIND_OF_ROLE: Record<ChangeRole, ActivityKind> = {
   startDate: 'issue.dates_changed',
   targetStart: 'issue.dates_changed',
   targetEnd: 'issue.dates_changed',
+  date: 'issue.dates_changed',
 };
 
 /** Oldest first by (created, numeric id), the only order Jira's changelog endpoints agree on. */
@@ -88,6 +90,7 @@ function userKey(id: string | null | undefined, ctx: NormaliseContext): string |
 
 function itemDetail(
   role: ChangeRole,
+  fieldId: string | undefined,
   item: JiraChangeItem,
   atMs: number,
   ctx: NormaliseContext,
@@ -116,7 +119,7 @@ function itemDetail(
     case 'rank':
       return { field, to: item.toString ?? null };
     case 'estimate':
-      return { field, fieldId: item.fieldId ?? null, from: item.fromString ?? null, to: item.toString ?? null };
+      return { field, fieldId: fieldId ?? null, from: item.fromString ?? null, to: item.toString ?? null };
     case 'sprint': {
       const from = sprintIds(item.from);
       const to = sprintIds(item.to);
@@ -160,7 +163,14 @@ function itemDetail(
     case 'startDate':
     case 'targetStart':
     case 'targetEnd':
-      return { field, from: isoDate(item.from ?? item.fromString), to: isoDate(item.to ?? item.toString) };
+    case 'date':
+      // The field id names the field (several date fields may be roadmap dates on one site).
+      return {
+        field,
+        fieldId: fieldId ?? null,
+        from: isoDate(item.from ?? item.fromString),
+        to: isoDate(item.to ?? item.toString),
+      };
   }
 }
 
@@ -222,9 +232,10 @@ function initialAssignee(
 
 /**
  * Turns one issue into Activity facts (DESIGN.md §3) with deterministic ids, plus its `issues` row and the
- * accounts seen. Pure: same input, same output.
+ * accounts seen. Pure: same input, same output. `tally`, when given, counts every changelog item as mapped or
+ * ignored (with the reason).
  */
-export function normaliseIssue(bundle: IssueBundle, ctx: NormaliseContext): NormalisedIssue {
+export function normaliseIssue(bundle: IssueBundle, ctx: NormaliseContext, tally?: ItemTally): NormalisedIssue {
   const { issue } = bundle;
   const f = issue.fields ?? {};
   const issueId = issue.id;
@@ -279,19 +290,41 @@ export function normaliseIssue(bundle: IssueBundle, ctx: NormaliseContext): Norm
     );
   }
 
-  const roleOf = (item: JiraChangeItem) => changeRole(item, ctx.fields);
+  const knownValues = { versions: ctx.versionNames, components: ctx.componentNames };
+  const verdictOf = (item: JiraChangeItem): ItemVerdict => classifyItem(item, ctx.fields, knownValues);
+  const roleOf = (item: JiraChangeItem) => verdictOf(item).role;
   const sorted = sortHistories(dedupeHistories(bundle.histories));
   let assignee = initialAssignee(sorted, roleOf, f.assignee ? actorOf(f.assignee).actorId || null : null, ctx);
   for (const h of sorted) {
     const atMs = jiraTimeMs(h.created);
-    if (atMs === undefined) continue;
+    if (atMs === undefined) {
+      for (let i = 0; i < h.items.length; i++) tally?.ignore('no timestamp');
+      continue;
+    }
     const at = new Date(atMs).toISOString();
     const actor = actorOf(h.author);
     see(h.author);
     const assigneeBefore = assignee;
+    // One re-parenting may be logged twice in one history (Epic Link beside IssueParentAssociation / Parent,
+    // around Cloud's move from Epic Link to Parent): the first item is the fact, the others mirror it.
+    let parentsTo: string[] | undefined;
     h.items.forEach((item, index) => {
-      const role = roleOf(item);
-      if (!role) return;
+      const verdict = verdictOf(item);
+      const role = verdict.role;
+      if (!role) {
+        tally?.ignore(verdict.reason, item, verdict.fieldId, ctx.fields);
+        return;
+      }
+      if (role === 'parent') {
+        const target = item.to ? `to:${item.to}` : `from:${item.from ?? ''}`;
+        parentsTo ??= [];
+        if (parentsTo.includes(target)) {
+          tally?.ignore('mirror');
+          return;
+        }
+        parentsTo.push(target);
+      }
+      tally?.map();
       if (role === 'assignee') assignee = userKey(item.tmpToAccountId ?? item.to, ctx);
       facts.push(
         fact(
@@ -299,7 +332,7 @@ export function normaliseIssue(bundle: IssueBundle, ctx: NormaliseContext): Norm
           actor,
           at,
           KIND_OF_ROLE[role],
-          itemDetail(role, item, atMs, ctx, assigneeBefore),
+          itemDetail(role, verdict.fieldId, item, atMs, ctx, assigneeBefore),
         ),
       );
     });

@@ -112,10 +112,13 @@ export const agileRoutes: Route[] = [
             ],
             constraintType: 'none',
           },
-          estimation: {
-            type: 'field',
-            field: { fieldId: board.estimationFieldId, displayName: estimation?.name ?? 'Story Points' },
-          },
+          // A board that counts issues has no estimation field.
+          estimation: board.estimationFieldId
+            ? {
+                type: 'field',
+                field: { fieldId: board.estimationFieldId, displayName: estimation?.name ?? 'Story Points' },
+              }
+            : { type: 'none' },
           ranking: { rankCustomFieldId: Number(board.rankFieldId.replace('customfield_', '')) },
         },
       };
