@@ -3,7 +3,7 @@ import type { RolecallConfig } from '../config/schema.js';
 import { projectKeySchema, reportFormatSchema, windowSchema } from '../domain/keys.js';
 import { recipientAllowed, recipientRefusal } from './recipients.js';
 
-/** Body of POST /api/analyses (DESIGN.md §5). */
+/** Body of POST /api/analyses (docs/architecture.md §5). */
 export function analysisRequestSchema(config: RolecallConfig, siteIds: string[]) {
   return z
     .object({

@@ -61,7 +61,7 @@ function zodIssues(err: ZodError) {
   return err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
 }
 
-/** The HTTP API (DESIGN.md §5): on-demand analyses, reports, health, metrics, the queue board. */
+/** The HTTP API (docs/architecture.md §5): on-demand analyses, reports, health, metrics, the queue board. */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   const now = deps.now ?? (() => new Date());

@@ -24,7 +24,7 @@ export type ActorRelation = z.infer<typeof actorRelationSchema>;
 /** What a fact must look like for a rule to apply. Every condition given must hold; an empty match matches all. */
 export const ruleMatchSchema = z
   .object({
-    kinds: z.array(activityKindSchema).min(1).optional().describe('Fact kinds (DESIGN.md §3); any of them.'),
+    kinds: z.array(activityKindSchema).min(1).optional().describe('Fact kinds (docs/architecture.md §2); any of them.'),
     level: z
       .object({ min: z.number().int().min(-1).max(9).optional(), max: z.number().int().min(-1).max(9).optional() })
       .strict()
@@ -53,7 +53,7 @@ export const ruleSchema = z
       .string()
       .min(1)
       .max(60)
-      .describe('The signal this rule is evidence of (DESIGN.md §4), e.g. "estimation".'),
+      .describe('The signal this rule is evidence of (docs/analysis.md), e.g. "estimation".'),
     category: signalCategorySchema,
     weight: z.number().min(0).max(100).describe('How much one matching fact counts towards the category score.'),
     supporting: z

@@ -1,6 +1,6 @@
 /**
  * An error meant for the person at the terminal: a one-line message naming the cause, an optional fix hint,
- * and the exit code DESIGN.md §5 prescribes (1 failure, 2 bad input or configuration).
+ * and the exit code docs/architecture.md §5 prescribes (1 failure, 2 bad input or configuration).
  */
 export class CliError extends Error {
   constructor(

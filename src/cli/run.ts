@@ -16,7 +16,7 @@ export function say(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-/** Maps any error to the exit code of DESIGN.md §5 and a one-line message (plus hint); never prints secrets. */
+/** Maps any error to the exit code of docs/architecture.md §5 and a one-line message (plus hint); never prints secrets. */
 export function describeError(err: unknown): { exitCode: 1 | 2; message: string; hint?: string; json: object } {
   if (err instanceof ConfigError) {
     return { exitCode: 2, message: err.message, json: { error: 'config', problems: err.problems } };

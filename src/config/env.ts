@@ -30,7 +30,7 @@ export function isChatWebhookUrl(value: string): boolean {
   }
 }
 
-/** The environment, DESIGN.md §5. Secrets come only from here, never from rolecall.yaml. */
+/** The environment, docs/architecture.md §5. Secrets come only from here, never from rolecall.yaml. */
 export const envSchema = z
   .object({
     JIRA_BASE_URL: optionalUrl(['http:', 'https:'], 'https://acme.atlassian.net'),

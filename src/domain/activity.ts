@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** Activity kinds, DESIGN.md §3. Extend with care: each kind needs a classification rule and a test. */
+/** Activity kinds, docs/architecture.md §2. Extend with care: each kind needs a classification rule and a test. */
 export const ACTIVITY_KINDS = [
   'issue.created',
   'issue.refined',

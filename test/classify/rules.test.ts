@@ -81,7 +81,7 @@ describe('shipped classification rules', () => {
     });
   }
 
-  it('follows DESIGN §4 categories', () => {
+  it('follows docs/analysis.md categories', () => {
     const rules = defaults();
     const category = (f: Activity) => classifyFact(rules, f).category;
     expect(category(EXAMPLES['story-writing']!)).toBe('owner');

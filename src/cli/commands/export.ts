@@ -17,7 +17,7 @@ interface ExportOptions {
   includeDeleted?: boolean;
 }
 
-/** One JSON object per line, keys in contract order (DESIGN.md §3). */
+/** One JSON object per line, keys in contract order (docs/architecture.md §2). */
 export function activityJsonLine(a: Activity): string {
   const ordered: Record<string, unknown> = {};
   for (const f of ACTIVITY_FIELDS) ordered[f] = a[f];
@@ -65,7 +65,7 @@ export function registerExport(program: Command): void {
   const exp = program.command('export').description('export stored data');
   exp
     .command('activities')
-    .description('the Activity facts of a project, one per line, fields as in DESIGN.md §3')
+    .description('the Activity facts of a project, one per line, fields as in docs/architecture.md §2')
     .requiredOption('-p, --project <KEY>', 'project whose facts to export')
     .option('--site <SITE>', 'only facts of this Jira site (default: all sites)')
     .option('-f, --format <format>', 'jsonl or csv', 'jsonl')

@@ -1,4 +1,4 @@
--- Activity facts (DESIGN.md §3). Immutable; `id` is deterministic so re-syncs upsert instead of duplicating.
+-- Activity facts (docs/architecture.md §2). Immutable; `id` is deterministic so re-syncs upsert instead of duplicating.
 CREATE TABLE activities (
   id               text PRIMARY KEY,
   site             text NOT NULL,
