@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
@@ -8,21 +7,18 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { ZodError } from 'zod';
-import { durationDays } from '../config/duration.js';
 import type { RolecallConfig } from '../config/schema.js';
+import { CONSOLE_PREFIX, ConsoleAuth, registerConsole } from '../console/index.js';
 import { CHART_IMAGE_PREFIX, registerChartImageRoute } from '../delivery/chart-image.js';
-import { JOBS } from '../jobs/catalog.js';
-import { buildRunFlow } from '../jobs/flow.js';
-import { periodKey } from '../jobs/period.js';
 import type { FlowLauncher } from '../jobs/ports.js';
 import type { Logger } from '../log/logger.js';
 import { QUEUE_PREFIX } from '../queue/connections.js';
-import type { AnalysisRun, RunStore } from '../store/analysis-runs.js';
+import type { RunStore } from '../store/analysis-runs.js';
 import type { Db } from '../store/db.js';
 import { getReport } from '../store/reports.js';
 import { analysisRequestSchema } from './analysis-request.js';
 import { tokenId, tokenMatches } from './auth.js';
-import { RunJoiner } from './run-joining.js';
+import { OnDemandRuns, RUNS_FULL_RETRY_AFTER_S, type RunView } from './on-demand-runs.js';
 import { addSecurityHeaders } from './security-headers.js';
 
 export interface ApiDeps {
@@ -44,11 +40,9 @@ export interface ApiDeps {
 
 const PUBLIC = new Set(['/healthz', '/readyz']);
 const BOARD = '/admin/queues';
-/** How soon to come back when the on-demand runs are all taken (a run takes seconds to minutes). */
-const RUNS_FULL_RETRY_AFTER_S = 30;
 /** Ids are ours (`a-<uuid>`, `rep-<name>-<period>`): anything else never reaches the store. */
 const RUN_ID = /^[a-z0-9][a-z0-9-]{2,100}$/;
-const REPORT_ID = /^(rep-[A-Za-z0-9_-]{1,200})(\.json)?$/;
+const REPORT_ID = /^(rep-[A-Za-z0-9_-]{1,200})(\.json|\.csv)?$/;
 
 function problem(reply: FastifyReply, status: number, error: string, message: string, extra: object = {}) {
   return reply
@@ -67,12 +61,30 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const now = deps.now ?? (() => new Date());
   const bodySchema = analysisRequestSchema(deps.config, [deps.site, deps.config.jira.baseUrl ?? ''].filter(Boolean));
 
+  // People sign in to the console (console.users); machines keep the bearer token.
+  const consoleAuth = deps.config.console.users.length > 0 ? new ConsoleAuth(deps.db, deps.config.console) : undefined;
+
   app.addHook('onRequest', async (req, reply) => {
     const path = req.url.split('?')[0] ?? '';
     if (PUBLIC.has(path)) return;
     // Chart images for Teams cards: the HMAC in the file name is the access check (src/delivery/chart-image.ts).
     if (path.startsWith(CHART_IMAGE_PREFIX)) return;
     if (tokenMatches(req.headers.authorization, deps.token)) return;
+    if (consoleAuth) {
+      // The console checks its own sessions and roles.
+      if (path === CONSOLE_PREFIX || path.startsWith(`${CONSOLE_PREFIX}/`)) return;
+      if (path === '/') return reply.redirect(`${CONSOLE_PREFIX}/`, 303);
+      const readOnly = req.method === 'GET' || req.method === 'HEAD';
+      const session = await consoleAuth.sessionOf(req);
+      if (session && readOnly && path.startsWith('/reports/')) return;
+      if (session && path.startsWith(BOARD)) {
+        // A cookie never authorises a change on the board: no cross-site request can act through it.
+        if (session.role === 'admin' && readOnly) return;
+        return problem(reply, 403, 'forbidden', 'the queue board is for console admins (read-only)');
+      }
+      if (!session && readOnly && (req.headers.accept ?? '').includes('text/html'))
+        return reply.redirect(`${CONSOLE_PREFIX}/login?next=${encodeURIComponent(req.url)}`, 303);
+    }
     if (path.startsWith('/admin/queues')) reply.header('www-authenticate', 'Basic realm="rolecall", charset="UTF-8"');
     else reply.header('www-authenticate', 'Bearer realm="rolecall"');
     return problem(reply, 401, 'unauthorized', 'send "Authorization: Bearer <ROLECALL_API_TOKEN>"');
@@ -107,12 +119,30 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         { statusCode: ctx.statusCode },
       ),
   });
-  const joiner = new RunJoiner(deps.redis, prefix, api.joinWindowSeconds * 1000, async (runId) => {
-    const run = await deps.runs.get(runId);
-    if (!run) return 'missing';
-    const open = (run.state === 'queued' || run.state === 'running') && !(await rootFailure(run));
-    return open ? 'in-flight' : 'finished';
+  const onDemand = new OnDemandRuns({
+    config: deps.config,
+    site: deps.site,
+    runs: deps.runs,
+    redis: deps.redis,
+    queues: deps.queues,
+    launcher: deps.launcher,
+    prefix,
+    now,
+    log: deps.log,
   });
+
+  if (consoleAuth) {
+    await registerConsole(app, {
+      auth: consoleAuth,
+      db: deps.db,
+      config: deps.config,
+      site: deps.site,
+      onDemand,
+      bodySchema,
+      boardPath: BOARD,
+      log: deps.log,
+    });
+  }
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   registerChartImageRoute(app, { db: deps.db, secret: deps.token });
@@ -132,77 +162,41 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
         issues: zodIssues(parsed.error),
       });
     }
-    const body = parsed.data;
-    const id = `a-${randomUUID()}`;
-    const joinKey = api.joinWindowSeconds > 0 ? joiner.keyOf({ site: deps.site, ...body }) : undefined;
-    if (joinKey) {
-      let joined: string | undefined;
-      try {
-        ({ joined } = await joiner.claim(joinKey, id));
-      } catch (err) {
-        deps.log?.warn({ reason: (err as Error).message }, 'cannot claim the run in Redis');
-        return problem(reply, 503, 'unavailable', 'the job queue is unavailable; try again shortly');
-      }
-      if (joined) return accepted(reply, joined, (await deps.runs.get(joined))?.state ?? 'queued');
-    }
-    const at = now();
-    const team = body.team ? deps.config.teams.find((t) => t.name === body.team) : undefined;
-    const formats = [...new Set([...body.formats, 'html' as const])];
-    const flow = buildRunFlow({
-      runKey: id,
-      runId: id,
-      site: deps.site,
-      scope: team ? { teams: [team.name], projects: [] } : { teams: [], projects: [body.project ?? ''] },
-      sync: team ? team.projects : [body.project ?? ''],
-      windowDays: durationDays(body.window),
-      asOf: at,
-      report: { name: id, period: periodKey(at, deps.config.analysis.timezone, false) },
-      formats,
-      recipients: body.email ? [body.email] : [],
-      partial: false,
-    });
-    const admitted = await deps.runs.createIfRoom(api.maxRunsInFlight, {
-      id,
-      finalStage: body.email ? 'deliver' : 'render',
-      request: body,
-      rootQueue: JOBS[flow.job].queue,
-      rootJobId: flow.id,
-    });
-    if (!admitted) {
-      if (joinKey) await joiner.release(joinKey, id);
+    const started = await onDemand.start(parsed.data);
+    if (started.outcome === 'unavailable')
+      return problem(reply, 503, 'unavailable', 'the job queue is unavailable; try again shortly');
+    if (started.outcome === 'full')
       return problem(
         reply.header('retry-after', String(RUNS_FULL_RETRY_AFTER_S)),
         429,
         'too_many_runs',
-        `${api.maxRunsInFlight} on-demand analyses are already queued or running (api.maxRunsInFlight); try again later`,
+        started.message,
       );
-    }
-    try {
-      await deps.launcher.launch(flow);
-    } catch (err) {
-      await deps.runs.failed(id, `could not queue the analysis: ${(err as Error).message}`);
-      return problem(reply, 503, 'unavailable', 'the job queue is unavailable; try again shortly');
-    }
-    return accepted(reply, id);
+    return accepted(reply, started.id, started.joinedState);
   });
 
   app.get<{ Params: { id: string } }>('/api/analyses/:id', async (req, reply) => {
     if (!RUN_ID.test(req.params.id))
       return problem(reply, 400, 'invalid_id', 'analysis ids are lower-case letters, digits and dashes (a-…)');
-    const run = await deps.runs.get(req.params.id);
+    const run = await onDemand.view(req.params.id);
     if (!run) return problem(reply, 404, 'not_found', `no analysis with id "${req.params.id}"`);
-    return runView(run, await rootFailure(run));
+    return apiRunView(run);
   });
 
   app.get<{ Params: { id: string } }>('/reports/:id', async (req, reply) => {
     const match = REPORT_ID.exec(req.params.id);
-    if (!match?.[1]) return problem(reply, 400, 'invalid_id', 'report ids look like rep-<report>-<period>[.json]');
+    if (!match?.[1]) return problem(reply, 400, 'invalid_id', 'report ids look like rep-<report>-<period>[.json|.csv]');
     const id = match[1];
-    const wantsJson = match[2] !== undefined;
+    const format = match[2] === '.json' ? 'json' : match[2] === '.csv' ? 'csv' : 'html';
     const report = await getReport(deps.db, id);
-    const body = wantsJson ? report?.json : report?.html;
-    if (!body) return problem(reply, 404, 'not_found', `no ${wantsJson ? 'JSON' : 'HTML'} report with id "${id}"`);
-    return reply.type(wantsJson ? 'application/json' : 'text/html; charset=utf-8').send(body);
+    const body = report?.[format];
+    if (!body) return problem(reply, 404, 'not_found', `no ${format.toUpperCase()} report with id "${id}"`);
+    if (format === 'csv')
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${id}.csv"`)
+        .send(body);
+    return reply.type(format === 'json' ? 'application/json' : 'text/html; charset=utf-8').send(body);
   });
 
   const board = new FastifyAdapter();
@@ -213,15 +207,6 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   board.setBasePath(BOARD);
   await app.register(board.registerPlugin(), { prefix: BOARD });
-
-  /** Parents failed through a child never emit a worker event: ask the queue about the root. */
-  async function rootFailure(run: AnalysisRun): Promise<string | undefined> {
-    if (run.state === 'completed' || run.state === 'failed') return undefined;
-    const queue = deps.queues.find((q) => q.name === run.rootQueue);
-    const job = await queue?.getJob(run.rootJobId);
-    if (!job || (await job.getState()) !== 'failed') return undefined;
-    return job.failedReason || 'failed';
-  }
 
   return app;
 }
@@ -239,23 +224,8 @@ function accepted(reply: FastifyReply, id: string, joinedState?: string) {
     });
 }
 
-function runView(run: AnalysisRun, rootFailure: string | undefined) {
-  const state = rootFailure ? 'failed' : run.state;
-  return {
-    id: run.id,
-    state,
-    stage: run.stage,
-    progress: run.progress,
-    request: run.request,
-    createdAt: run.createdAt,
-    updatedAt: run.updatedAt,
-    // The row holds the failing stage's own reason; the root only says which child failed.
-    error: run.error ?? rootFailure ?? null,
-    links: {
-      self: `/api/analyses/${run.id}`,
-      ...(run.reportId && state === 'completed'
-        ? { report: `/reports/${run.reportId}`, json: `/reports/${run.reportId}.json` }
-        : {}),
-    },
-  };
+/** The API's shape of a run (docs/architecture.md §5). */
+function apiRunView(run: RunView) {
+  const { finalStage: _finalStage, reportId: _reportId, ...view } = run;
+  return view;
 }

@@ -18,9 +18,11 @@ export function addSecurityHeaders(app: FastifyInstance, boardPrefix: string): v
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
     if (!req.url.startsWith(boardPrefix)) {
-      reply.header('content-security-policy', REPORT_CSP);
-      reply.header('cache-control', 'private, no-store');
+      // The console sets its own policy (it has forms and one script); everything else gets the report's.
+      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', REPORT_CSP);
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store');
     }
+    reply.header('cross-origin-opener-policy', 'same-origin');
     return payload;
   });
 }

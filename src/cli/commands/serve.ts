@@ -43,7 +43,7 @@ export function registerServe(program: Command): void {
   program
     .command('serve')
     .description(
-      'HTTP API: on-demand analyses, reports, health, metrics, queue board (needs ROLECALL_API_TOKEN, REDIS_URL)',
+      'HTTP API and web console: on-demand analyses, reports, health, metrics, queue board (needs ROLECALL_API_TOKEN, REDIS_URL)',
     )
     .option('--port <n>', 'port to listen on (default $PORT or 8080)')
     .option('--host <addr>', 'address to bind', '0.0.0.0')
@@ -89,6 +89,9 @@ export function registerServe(program: Command): void {
           throw listenCliError(err, port, opts.host);
         });
         say(`rolecall serve: listening on ${server.url}`);
+        const users = loaded.config.console.users.length;
+        if (users > 0)
+          say(`web console: ${server.url}/console/ (${users} user${users === 1 ? '' : 's'} in console.users)`);
         const stop = async () => {
           await server.close();
           await db.close();
