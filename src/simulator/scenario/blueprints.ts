@@ -30,6 +30,10 @@ export interface TeamBlueprint {
   estimation?: Estimation;
   /** A team-managed (next-gen, simplified) project: parent field, its own sprints and simplified workflow. */
   teamManaged?: boolean;
+  /** The delivery project, when it is not the team's own: teams naming the same key share one project. */
+  project?: { key: string; name: string };
+  /** A second delivery project (with its own board): the team's level-0 work alternates between the two. */
+  secondProject?: { key: string; name: string };
 }
 
 /**
@@ -51,6 +55,8 @@ export interface OrgBlueprint {
    * Parent.
    */
   realSite?: boolean;
+  /** Issues carry the Atlassian Team field and the Teams directory lists the teams ('shared-project'). */
+  teamField?: boolean;
 }
 
 const PAYMENTS = { name: 'Payments', key: 'PAY', product: 'payment processing' };
@@ -59,6 +65,9 @@ const MOBILE = { name: 'Mobile', key: 'MOB', product: 'mobile app' };
 const SEARCH = { name: 'Search', key: 'SRCH', product: 'product search' };
 const PLATFORM = { name: 'Platform', key: 'PLAT', product: 'platform services' };
 const GROWTH = { name: 'Growth', key: 'GRO', product: 'onboarding and growth' };
+
+/** The project 'shared-project' teams share. */
+const COMMERCE = { key: 'COM', name: 'Commerce' };
 
 type Names = typeof PAYMENTS;
 
@@ -185,6 +194,18 @@ export function orgBlueprint(name: ScenarioName): OrgBlueprint {
           { ...balancedTeam(CHECKOUT, 'small', 1), estimation: 'storyPointEstimate', teamManaged: true },
           { ...balancedTeam(MOBILE, 'small', 0), estimation: 'originalEstimate' },
           { ...noOwnerTeam(PLATFORM, 1), estimation: 'issueCount' },
+        ],
+      };
+    case 'shared-project':
+      // Two teams in one Jira project (split by the Team field), one team spread over two projects.
+      return {
+        ...base,
+        teamField: true,
+        defaultIssues: 500,
+        teams: [
+          { ...balancedTeam(PAYMENTS, 'medium', 0), project: COMMERCE },
+          { ...noManagerTeam(CHECKOUT, 1), project: COMMERCE },
+          { ...balancedTeam(MOBILE, 'small', 0), board: 'kanban', secondProject: { key: 'MWEB', name: 'Mobile Web' } },
         ],
       };
     case 'scale':

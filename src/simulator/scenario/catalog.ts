@@ -84,7 +84,8 @@ export type ChangeField =
   | 'impact'
   | 'timeoriginalestimate'
   | 'appStart'
-  | 'appEnd';
+  | 'appEnd'
+  | 'team';
 
 interface CustomFieldSpec {
   role: CustomFieldRole;
@@ -316,6 +317,7 @@ const CHANGE_LABELS: Record<
   },
   appStart: { field: 'Roadmap start', fieldtype: 'custom', fieldId: 'appStart', custom: true },
   appEnd: { field: 'Roadmap end', fieldtype: 'custom', fieldId: 'appEnd', custom: true },
+  team: { field: 'Team', fieldtype: 'custom', fieldId: 'team', custom: true },
   // Items Jira writes without a fieldId: their `field` is an internal name and is never translated.
   issueParentAssociation: { field: 'IssueParentAssociation', fieldtype: 'jira' },
   epicChild: { field: 'Epic Child', fieldtype: 'jira' },

@@ -9,6 +9,7 @@ import type {
   SimBoard,
   SimProject,
   SimSprint,
+  SimTeam,
   SimUser,
   SimVersion,
 } from './types.js';
@@ -59,6 +60,11 @@ export interface TeamContext {
   components: JiraNamedRef[];
   sprints: SprintContext[];
   versions: VersionContext[];
+  /** A second delivery project and its board (the team's level-0 work alternates between the two). */
+  secondProject?: SimProject;
+  secondBoard?: SimBoard;
+  /** The team in the Atlassian Teams directory (scenarios with the Team field). */
+  directoryTeam?: SimTeam;
 }
 
 export interface OrgContext {
@@ -75,4 +81,7 @@ export interface OrgContext {
   apiUser: Person;
   restrictedProject: SimProject;
   random: Random;
+  /** Scenarios with the Team field: the organisation id and its Teams directory. */
+  orgId?: string;
+  directory?: SimTeam[];
 }

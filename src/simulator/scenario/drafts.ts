@@ -1,6 +1,6 @@
 import type { IssueTypeRole, PriorityRole, StatusRole } from './catalog.js';
 import type { Person, SprintContext, TeamContext, VersionContext } from './context.js';
-import type { JiraNamedRef, SimProject } from './types.js';
+import type { JiraNamedRef, SimProject, SimTeam } from './types.js';
 
 /**
  * An issue while the generator plans it: its state at creation plus the dated intents that later become
@@ -28,6 +28,8 @@ export interface IssueDraft {
   comments: Array<{ ms: number; author: Person; text: string }>;
   worklogs: Array<{ ms: number; author: Person; seconds: number }>;
   subtasks: IssueDraft[];
+  /** Scenarios with the Team field: the value at creation (later values come from `team` changes). */
+  teamField?: { initial: SimTeam | null };
   id: string;
   key: string;
 }
@@ -61,7 +63,8 @@ export type Change =
   | { f: 'link'; other: IssueDraft; outward: boolean; type: LinkType }
   | { f: 'timeestimate'; to: number }
   | { f: 'workflow' }
-  | { f: 'impact'; to: number };
+  | { f: 'impact'; to: number }
+  | { f: 'team'; to: SimTeam };
 
 export interface LinkType {
   id: string;

@@ -10,6 +10,7 @@ import { materialize } from './materialize.js';
 import { buildOrg } from './org.js';
 import { planHeavyAutomation, planRestrictedProject } from './plan-automation.js';
 import { type DraftSequence, TeamPlanner } from './plan-team.js';
+import { issueTeams, planTeamField } from './plan-team-field.js';
 import type { GroundTruth, Locale, Scenario, ScenarioOptions } from './types.js';
 
 export const DEFAULT_NOW = '2026-11-23T12:00:00.000Z';
@@ -59,6 +60,7 @@ export function generateScenario(opts: ScenarioOptions): Scenario {
     }
   }
   drafts.push(...planRestrictedProject(org, Random.derive(seed, 'restricted'), sequence));
+  if (org.directory) planTeamField(drafts, org, Random.derive(seed, 'team-field'));
   if (opts.changelog === 'long-tail') {
     const random = Random.derive(seed, 'long-tail');
     for (const draft of drafts) padHistories(draft, nowMs, random, draft.team?.engineers ?? [], org.automation[0]);
@@ -79,18 +81,31 @@ export function generateScenario(opts: ScenarioOptions): Scenario {
     statuses: Object.values(catalog.statuses),
     priorities: Object.values(catalog.priorities),
     projects: [
-      ...org.teams.flatMap((t) => (t.discovery ? [t.project, t.discovery] : [t.project])),
+      ...unique(
+        org.teams.flatMap((t) => [
+          t.project,
+          ...(t.secondProject ? [t.secondProject] : []),
+          ...(t.discovery ? [t.discovery] : []),
+        ]),
+      ),
       org.restrictedProject,
     ],
     users: org.people.map((p) => p.user),
-    boards: org.teams.flatMap((t) => (t.board ? [t.board] : [])),
+    boards: org.teams.flatMap((t) => [...(t.board ? [t.board] : []), ...(t.secondBoard ? [t.secondBoard] : [])]),
     sprints: org.teams.flatMap((t) => t.sprints.map((s) => s.sprint)),
-    versions: org.teams.flatMap((t) => t.versions.map((v) => v.version)),
+    versions: unique(org.teams.flatMap((t) => t.versions.map((v) => v.version))),
     issues,
+    ...(org.directory ? { orgId: org.orgId, teams: org.directory } : {}),
     groundTruth: { ...groundTruth(org), expectedCounts: { byKind: {}, byActor: {} } },
   };
+  if (org.directory) scenario.groundTruth.issueTeams = issueTeams(drafts, org);
   scenario.groundTruth.expectedCounts = countExpectedFacts(scenario);
   return scenario;
+}
+
+/** Each element once, first occurrence first (shared projects and their versions appear under every team). */
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
 }
 
 function groundTruth(org: OrgContext): Omit<GroundTruth, 'expectedCounts'> {
@@ -106,7 +121,7 @@ function groundTruth(org: OrgContext): Omit<GroundTruth, 'expectedCounts'> {
     if (bp.manager === 'former') missing.push('manager');
     return {
       team: bp.name,
-      projects: team.discovery ? [team.project.key, team.discovery.key] : [team.project.key],
+      projects: [team.project, team.secondProject, team.discovery].flatMap((p) => (p ? [p.key] : [])),
       owners: ids('owner'),
       managers: ids('manager'),
       hybrids: ids('hybrid'),
@@ -115,6 +130,7 @@ function groundTruth(org: OrgContext): Omit<GroundTruth, 'expectedCounts'> {
       complexity: bp.complexity,
       staleRoadmap: bp.manager === 'stale',
       boardType: bp.board,
+      ...(team.directoryTeam ? { teamId: team.directoryTeam.id } : {}),
     };
   });
   const people = org.people.map((p) => ({

@@ -13,6 +13,7 @@ import type {
   JiraWorklog,
   SimIssue,
   SimProject,
+  SimTeam,
 } from './types.js';
 
 interface IssueState {
@@ -34,6 +35,7 @@ interface IssueState {
   timeSpent: number;
   timeEstimate: number | null;
   impact: number | null;
+  team: SimTeam | null;
   updatedMs: number;
 }
 
@@ -185,6 +187,7 @@ function materializeOne(
     timeSpent: 0,
     timeEstimate: null,
     impact: null,
+    team: draft.teamField?.initial ?? null,
     updatedMs: draft.createdMs,
   };
 
@@ -286,6 +289,7 @@ function materializeOne(
     fields[ids2.appStart] = state.dates.appStart;
     fields[ids2.appEnd] = state.dates.appEnd;
   }
+  if (draft.teamField) fields[ids2.team] = state.team ? teamFieldValue(state.team) : null;
   if (draft.type === 'epic') fields[ids2.epicName] = draft.epicName ?? state.summary;
   if (draft.type === 'idea') fields[ids2.impact] = state.impact;
 
@@ -535,6 +539,13 @@ function applyChanges(
           ),
         );
         break;
+      case 'team': {
+        if (state.team === change.to) break;
+        const before = state.team;
+        items.push(item(catalog, 'team', before?.id ?? null, before?.name ?? null, change.to.id, change.to.name));
+        state.team = change.to;
+        break;
+      }
       case 'impact': {
         if (state.impact === change.to) break;
         items.push(
@@ -546,6 +557,11 @@ function applyChanges(
     }
   }
   return items;
+}
+
+/** The Team field's value as Jira Cloud returns it (Data Center's shape is the serializer's business). */
+export function teamFieldValue(team: SimTeam): Record<string, unknown> {
+  return { id: team.id, name: team.name, avatarUrl: '', isVisible: true, title: team.name, isShared: true };
 }
 
 /** How the issue's team estimates: its board's statistic, or the site's story points field ('site'). */

@@ -4,7 +4,16 @@ import type { OrgBlueprint, TeamBlueprint } from './blueprints.js';
 import type { SiteCatalog } from './catalog.js';
 import type { OrgContext, Person, SprintContext, TeamContext, VersionContext } from './context.js';
 import { COMPONENT_NAMES, FIRST_NAMES, LAST_NAMES } from './names.js';
-import type { AccountType, GroundTruthRole, JiraNamedRef, SimBoard, SimProject, SimSprint, SimUser } from './types.js';
+import type {
+  AccountType,
+  GroundTruthRole,
+  JiraNamedRef,
+  SimBoard,
+  SimProject,
+  SimSprint,
+  SimTeam,
+  SimUser,
+} from './types.js';
 
 const TIME_ZONES = [
   'Europe/Berlin',
@@ -143,6 +152,8 @@ export function buildOrg(opts: {
   let versionSeq = 10_000;
   let componentSeq = 10_000;
   const anchor = sprintAnchor(windowStartMs);
+  /** Delivery projects by key, for teams that share one (and its versions: names are unique per project). */
+  const shared = new Map<string, { project: SimProject; versions: VersionContext[] }>();
 
   const teams: TeamContext[] = blueprint.teams.map((bp) => {
     const owner = bp.owner === 'dedicated' ? people.human('owner', bp.name) : undefined;
@@ -166,7 +177,32 @@ export function buildOrg(opts: {
       const id = String(componentSeq++);
       return { self: `${baseUrl}/rest/api/3/component/${id}`, id, name };
     });
-    const project = makeProject(baseUrl, String(projectSeq++), bp.key, bp.name, 'software', lead, components, bp.name);
+    const sharedProject = bp.project ? shared.get(bp.project.key) : undefined;
+    if (sharedProject) sharedProject.project.components.push(...components);
+    const project =
+      sharedProject?.project ??
+      makeProject(
+        baseUrl,
+        String(projectSeq++),
+        bp.project?.key ?? bp.key,
+        bp.project?.name ?? bp.name,
+        'software',
+        lead,
+        components,
+        bp.name,
+      );
+    const secondProject = bp.secondProject
+      ? makeProject(
+          baseUrl,
+          String(projectSeq++),
+          bp.secondProject.key,
+          bp.secondProject.name,
+          'software',
+          lead,
+          [],
+          bp.name,
+        )
+      : undefined;
     if (bp.teamManaged) {
       project.simplified = true;
       project.style = 'next-gen';
@@ -201,7 +237,20 @@ export function buildOrg(opts: {
       bp.board === 'scrum'
         ? buildSprints(bp, board, anchor + bp.sprintOffsetWeeks * WEEK, nowMs, baseUrl, random, () => sprintSeq++)
         : [];
-    const versions = buildVersions(project, windowStartMs, nowMs, baseUrl, () => versionSeq++);
+    const versions =
+      sharedProject?.versions ?? buildVersions(project, windowStartMs, nowMs, baseUrl, () => versionSeq++);
+    if (bp.project && !sharedProject) shared.set(project.key, { project, versions });
+    const secondBoard: SimBoard | undefined = secondProject
+      ? {
+          ...board,
+          id: boardSeq,
+          self: `${baseUrl}/rest/agile/1.0/board/${boardSeq}`,
+          name: `${secondProject.key} board`,
+          projectKey: secondProject.key,
+          projectId: secondProject.id,
+          filterId: String(10_000 + boardSeq++),
+        }
+      : undefined;
     const managerUntil =
       bp.manager === 'stale' ? nowMs - 10 * WEEK : bp.manager === 'former' ? former.activeUntil : nowMs;
     return {
@@ -217,8 +266,10 @@ export function buildOrg(opts: {
       components,
       sprints,
       versions,
+      ...(secondProject && secondBoard ? { secondProject, secondBoard } : {}),
     };
   });
+  const directory = blueprint.teamField ? buildDirectory(teams, Random.derive(seed, 'teams-directory')) : undefined;
 
   const restrictedLead = teams[0]?.engineers[0] ?? apiUser;
   const restrictedProject = makeProject(
@@ -247,7 +298,30 @@ export function buildOrg(opts: {
     apiUser,
     restrictedProject,
     random,
+    ...(directory ? directory : {}),
   };
+}
+
+const uuid = (random: Random) =>
+  `${random.hex(8)}-${random.hex(4)}-4${random.hex(3)}-a${random.hex(3)}-${random.hex(12)}`;
+
+/** The organisation's Teams directory: one team per blueprint team, its people as members. */
+function buildDirectory(teams: TeamContext[], random: Random): { orgId: string; directory: SimTeam[] } {
+  const orgId = uuid(random);
+  const directory = teams.map((team, i) => {
+    const people = [team.owner, team.manager, ...team.engineers, ...team.qa].filter(
+      (p, j, all): p is Person => p !== undefined && p.role !== 'anonymised' && all.indexOf(p) === j,
+    );
+    const entry: SimTeam = {
+      id: uuid(random),
+      dcId: i + 1,
+      name: team.blueprint.name,
+      members: people.map((p) => p.user.accountId),
+    };
+    team.directoryTeam = entry;
+    return entry;
+  });
+  return { orgId, directory };
 }
 
 /** The board's estimation statistic: the team's choice, else the site's story points field. */

@@ -251,7 +251,7 @@ export class TeamPlanner {
       const creator = this.creatorFor(type, c);
       const summary =
         type === 'story' ? storySummary(random) : type === 'task' ? taskSummary(random) : bugSummary(random);
-      const draft = this.newDraft(type, team.project, c, creator, summary);
+      const draft = this.newDraft(type, this.deliveryProject(), c, creator, summary);
       if (random.chance(0.3)) draft.labels.push(random.pick(LABELS));
       if (team.components.length > 0 && random.chance(0.6)) draft.components.push(random.pick(team.components));
       this.planEpicLink(draft);
@@ -263,6 +263,13 @@ export class TeamPlanner {
       this.planAutomationTouches(draft);
       this.backlog.push(draft);
     }
+  }
+
+  /** The team's project, or, for a team spread over two projects, each in turn. */
+  private deliveryProject(): SimProject {
+    const { project, secondProject } = this.team;
+    if (!secondProject) return project;
+    return this.backlog.length % 2 === 0 ? project : secondProject;
   }
 
   /** Number of epics created before `ms` (epics are in creation order). */
@@ -486,6 +493,8 @@ export class TeamPlanner {
 
   private planFixVersion(draft: IssueDraft): void {
     const { manager } = this.team;
+    // Versions belong to the team's (first) project.
+    if (draft.project !== this.team.project) return;
     if (!manager || draft.type === 'bug' || !this.random.chance(0.15)) return;
     const at = draft.createdMs + this.random.between(2 * DAY, 14 * DAY);
     const version = this.team.versions.find((v) => v.releaseMs > at + 14 * DAY);

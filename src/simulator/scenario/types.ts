@@ -14,6 +14,7 @@ export const SCENARIO_NAMES = [
   'demo',
   'scale',
   'mixed',
+  'shared-project',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
@@ -281,6 +282,19 @@ export interface SimIssue {
   worklogs: JiraWorklog[];
 }
 
+/**
+ * A team of the Atlassian Teams directory (organisation level). Cloud issues carry it in the Team field as
+ * `{ id, name, … }`; Data Center (Advanced Roadmaps) numbers its teams, hence `dcId`.
+ */
+export interface SimTeam {
+  /** The directory's team id (a UUID), as the Team field and the Teams REST API show it. */
+  id: string;
+  dcId: number;
+  name: string;
+  /** accountIds of the members, in directory order. */
+  members: string[];
+}
+
 export type GroundTruthRole = 'owner' | 'manager' | 'hybrid' | 'contributor' | 'inactive' | 'app' | 'anonymised';
 
 export interface GroundTruthTeam {
@@ -297,6 +311,8 @@ export interface GroundTruthTeam {
   /** The roadmap (epic/initiative dates, ideas, releases) has not been touched for many weeks. */
   staleRoadmap: boolean;
   boardType: 'scrum' | 'kanban';
+  /** Scenarios with the Team field: the team's directory id. */
+  teamId?: string;
 }
 
 export interface GroundTruthPerson {
@@ -318,6 +334,11 @@ export interface GroundTruth {
   people: GroundTruthPerson[];
   /** Facts a correct sync derives from the visible data, by the mapping in src/simulator/README.md. */
   expectedCounts: ExpectedCounts;
+  /**
+   * Scenarios with the Team field: the team each visible issue belongs to (issue key → team name) — its own
+   * Team value, else its parent's (sub-tasks never carry one), else its epic's.
+   */
+  issueTeams?: Record<string, string>;
 }
 
 export interface Scenario {
@@ -341,5 +362,8 @@ export interface Scenario {
   sprints: SimSprint[];
   versions: SimVersion[];
   issues: SimIssue[];
+  /** The Atlassian organisation of the site and its Teams directory (scenarios with the Team field only). */
+  orgId?: string;
+  teams?: SimTeam[];
   groundTruth: GroundTruth;
 }

@@ -10,6 +10,8 @@ export interface SimulatorState {
   baseUrl: string;
   serializer: Serializer;
   apiUser: SimUser;
+  /** The Teams REST API: answered, or 403 for an API user without permission to view the organisation's teams. */
+  teamsDirectory: 'available' | 'forbidden';
   /** Simulated "now": scenario.now plus the wall-clock time since the simulator started. */
   clockMs(): number;
   /** Called after a search page is built: the first issue the walk has not reached yet, and the last one served. */

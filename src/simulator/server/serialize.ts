@@ -8,10 +8,15 @@ import type {
   JiraWorklog,
   Scenario,
   SimIssue,
+  SimTeam,
   SimUser,
 } from '../scenario/types.js';
 
 export type Flavour = 'cloud' | 'datacenter';
+
+/** The Team field's schema custom type on Cloud, and Advanced Roadmaps' on Data Center (and older Cloud sites). */
+export const CLOUD_TEAM_TYPE = 'com.atlassian.jira.plugin.system.customfieldtypes:atlassian-team';
+export const DC_TEAM_TYPE = 'com.atlassian.teams:rm-teams-custom-field-team';
 export type ApiVersion = '2' | '3';
 
 /** Which fields a request asked for (`fields=` with `*all`, `*navigable`, ids and `-exclusions`). */
@@ -83,6 +88,31 @@ export class Serializer {
       'description',
       ...scenario.fields.filter((f) => f.schema.custom?.endsWith(':textarea')).map((f) => f.id),
     ]);
+    this.teamFieldId = scenario.fields.find((f) => f.schema.custom === CLOUD_TEAM_TYPE)?.id;
+    this.teamsById = new Map((scenario.teams ?? []).map((t) => [t.id, t]));
+  }
+
+  /** The Team custom field (Cloud's atlassian-team type), and the directory by team id. */
+  private readonly teamFieldId: string | undefined;
+  private readonly teamsById: Map<string, SimTeam>;
+
+  /** Data Center (Advanced Roadmaps) numbers its teams and shows `{ id, title, shareable }`. */
+  private dcTeam(value: unknown): unknown {
+    const id = (value as { id?: string } | null)?.id;
+    const team = id ? this.teamsById.get(id) : undefined;
+    return team ? { id: team.dcId, title: team.name, shareable: true } : null;
+  }
+
+  private dcTeamId(id: string | null): string | null {
+    return id === null ? null : String(this.teamsById.get(id)?.dcId ?? id);
+  }
+
+  /** `/field`: on Data Center the Team field is Advanced Roadmaps' own type. */
+  fieldList(): unknown[] {
+    if (this.flavour === 'cloud') return this.scenario.fields;
+    return this.scenario.fields.map((f) =>
+      f.schema.custom === CLOUD_TEAM_TYPE ? { ...f, schema: { ...f.schema, type: 'any', custom: DC_TEAM_TYPE } } : f,
+    );
   }
 
   user(ref: JiraUserRef | null | undefined): unknown {
@@ -148,6 +178,7 @@ export class Serializer {
         if (selection.exclude.has(id) || (!selection.all && !selection.include.has(id))) continue;
         if (Serializer.USER_FIELDS.has(id)) fields[id] = this.user(value as JiraUserRef | null);
         else if (this.richTextFields.has(id)) fields[id] = this.richText(value as AdfDocument | null, version);
+        else if (id === this.teamFieldId && this.flavour === 'datacenter') fields[id] = this.dcTeam(value);
         else fields[id] = value;
       }
       const wants = (id: string) => !selection.exclude.has(id) && (selection.all || selection.include.has(id));
@@ -203,6 +234,9 @@ export class Serializer {
   /** Data Center items carry no fieldId and name users by username. */
   private dcItem(item: JiraChangeItem): unknown {
     const { fieldId, tmpFromAccountId, tmpToAccountId, ...rest } = item;
+    if (fieldId !== undefined && fieldId === this.teamFieldId) {
+      return { ...rest, from: this.dcTeamId(item.from), to: this.dcTeamId(item.to) };
+    }
     if (fieldId === 'assignee') {
       return {
         ...rest,

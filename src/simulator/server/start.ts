@@ -14,6 +14,7 @@ import { agileRoutes } from './routes/agile.js';
 import { issueRoutes } from './routes/issues.js';
 import { metaRoutes } from './routes/meta.js';
 import { searchRoutes } from './routes/search.js';
+import { teamsRoutes } from './routes/teams.js';
 import { type Flavour, Serializer } from './serialize.js';
 import { type SimulatorStats, StatsRecorder } from './stats.js';
 
@@ -36,6 +37,8 @@ export interface SimulatorOptions {
     /** Delete or update an issue (the next one the walk would reach) when the Nth search page is served. */
     mutateDuringPagination?: { afterPages: number; action: 'delete' | 'update' };
   };
+  /** The Teams REST API: 'forbidden' answers 403, as for an API user who may not view the organisation's teams. */
+  teamsDirectory?: 'available' | 'forbidden';
 }
 
 export interface RunningSimulator {
@@ -52,7 +55,7 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
-const ROUTES: Route[] = [...metaRoutes, ...searchRoutes, ...issueRoutes, ...agileRoutes];
+const ROUTES: Route[] = [...metaRoutes, ...searchRoutes, ...issueRoutes, ...agileRoutes, ...teamsRoutes];
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export async function startSimulator(opts: SimulatorOptions): Promise<RunningSimulator> {
@@ -93,6 +96,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     baseUrl: '',
     serializer: new Serializer(scenario, flavour, ''),
     apiUser,
+    teamsDirectory: opts.teamsDirectory ?? 'available',
     clockMs,
     searchPageServed(next, lastServed) {
       searchPages++;

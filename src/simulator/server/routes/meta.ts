@@ -84,7 +84,7 @@ export const metaRoutes: Route[] = [
     method: 'GET',
     template: '/rest/api/{v}/field',
     flavours: [...BOTH],
-    handle: (ctx) => ({ body: ctx.state.scenario.fields }),
+    handle: (ctx) => ({ body: ctx.state.serializer.fieldList() }),
   },
   {
     method: 'GET',
