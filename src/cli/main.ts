@@ -17,10 +17,12 @@ const COMMANDS: Array<[string, () => Promise<Register>]> = [
   ['report', async () => (await import('./commands/report.js')).registerReport],
   ['export', async () => (await import('./commands/export.js')).registerExport],
   ['deliveries', async () => (await import('./commands/deliveries.js')).registerDeliveries],
+  ['teams', async () => (await import('./commands/teams.js')).registerTeams],
   ['simulate', async () => (await import('./commands/simulate.js')).registerSimulate],
   ['worker', async () => (await import('./commands/worker.js')).registerWorker],
   ['scheduler', async () => (await import('./commands/scheduler.js')).registerScheduler],
   ['serve', async () => (await import('./commands/serve.js')).registerServe],
+  ['console', async () => (await import('./commands/console.js')).registerConsole],
   ['config', async () => (await import('./commands/config.js')).registerConfig],
 ];
 

@@ -21,6 +21,13 @@ const cronPattern = z.string().refine((c) => [5, 6].includes(c.trim().split(/\s+
 export const jiraConfigSchema = z
   .object({
     baseUrl: z.url().optional().describe('Jira site URL; JIRA_BASE_URL overrides it.'),
+    orgId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('Atlassian organisation id for the Teams REST API (Cloud); discovered from the site when unset.'),
     flavour: z
       .enum(['auto', 'cloud', 'datacenter'])
       .default('auto')
@@ -105,20 +112,82 @@ export const syncConfigSchema = z
   })
   .strict();
 
+/** What defines a team besides its name; a team needs at least one. */
+const TEAM_RULES = ['projects', 'components', 'boards', 'jql', 'members', 'teamId'] as const;
+
 export const teamConfigSchema = z
   .object({
     name: z.string().min(1).max(80),
-    projects: z.array(projectKey).min(1).describe('Projects whose activity belongs to this team.'),
+    projects: z
+      .array(projectKey)
+      .default([])
+      .describe('Projects whose issues belong to this team, unless a more specific source names another team.'),
+    components: z
+      .array(z.string().min(1).max(255))
+      .optional()
+      .describe('Component names: issues with one of them belong to this team (within `projects`, when listed).'),
+    boards: z
+      .array(z.number().int().positive())
+      .optional()
+      .describe("Board ids: issues on one of these boards (the board's filter) belong to this team."),
+    jql: z
+      .string()
+      .trim()
+      .min(1)
+      .max(2000)
+      .optional()
+      .describe('A JQL filter: the issues it matches belong to this team.'),
     members: z
       .array(z.string().min(1))
       .optional()
       .describe('Account ids; when set, only these people count for the team.'),
+    teamId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe(
+        'An Atlassian team id (Team field, Teams directory): issues of that team count for this one, by this name.',
+      ),
     ownProduct: z
       .boolean()
       .default(true)
       .describe('Whether the team builds its own product (raises the expected owner share).'),
   })
-  .strict();
+  .strict()
+  .superRefine((team, ctx) => {
+    const defined = TEAM_RULES.some((rule) => {
+      const value = team[rule];
+      return Array.isArray(value) ? value.length > 0 : value !== undefined;
+    });
+    if (!defined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['projects'],
+        message: `team "${team.name}" needs at least one of: ${TEAM_RULES.join(', ')}`,
+      });
+  });
+
+export const teamSourcesSchema = z
+  .object({
+    teamField: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Read the Atlassian Team field on issues (found by its type); it decides before rolecall.yaml's rules.",
+      ),
+    directory: z
+      .boolean()
+      .default(true)
+      .describe('Read team names and members from the Atlassian Teams REST API (Cloud; needs the organisation id).'),
+    projectFallback: z
+      .boolean()
+      .default(true)
+      .describe('Issues no other source places count for their project as a team (without it they have no team).'),
+  })
+  .strict()
+  .describe('Where teams come from. Precedence: the Team field, then rolecall.yaml rules, then the project.');
 
 export const reportConfigSchema = z
   .object({
@@ -223,12 +292,51 @@ export const apiConfigSchema = z
   })
   .strict();
 
+/** `scrypt$N$r$p$salt$key` (base64url), as `rolecall console hash-password` prints it. */
+export const PASSWORD_HASH_PATTERN = /^scrypt\$\d{4,7}\$\d{1,2}\$\d{1,2}\$[A-Za-z0-9_-]{16,}\$[A-Za-z0-9_-]{40,}$/;
+
+export const consoleUserSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,79}$/, 'letters, digits and . _ @ + - (e.g. ada or ada@example.com)')
+      .describe('What the person types as user name on the sign-in page.'),
+    role: z.enum(['viewer', 'admin']).describe('viewer reads reports; admin also runs analyses and sees deliveries.'),
+    passwordHash: z
+      .string()
+      .regex(PASSWORD_HASH_PATTERN, 'the output of `rolecall console hash-password` (scrypt$…)')
+      .describe('From `rolecall console hash-password`; never the password itself.'),
+  })
+  .strict();
+
+export const consoleConfigSchema = z
+  .object({
+    users: z
+      .array(consoleUserSchema)
+      .default([])
+      .describe('People who may sign in to the web console of `rolecall serve`; empty (default): no console.'),
+    sessionTtl: durationSchema.default('12h').describe('How long a sign-in lasts.'),
+    secureCookies: z
+      .boolean()
+      .default(true)
+      .describe('Secure cookies (HTTPS only; browsers also accept them from http://localhost). false: plain HTTP.'),
+    signInsPerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(10)
+      .describe('Sign-in attempts per client address per minute; more get 429.'),
+  })
+  .strict();
+
 export const rolecallConfigSchema = z
   .object({
     jira: jiraConfigSchema.default(() => jiraConfigSchema.parse({})),
     sync: syncConfigSchema.default(() => syncConfigSchema.parse({})),
     analysis: analysisConfigSchema.default(() => analysisConfigSchema.parse({})),
     teams: z.array(teamConfigSchema).default([]),
+    teamSources: teamSourcesSchema.default(() => teamSourcesSchema.parse({})),
     classification: z
       .object({
         rulesFile: z.string().optional().describe('A classification.yaml replacing the shipped default rules.'),
@@ -245,6 +353,7 @@ export const rolecallConfigSchema = z
     reports: z.array(reportConfigSchema).default([]),
     email: emailConfigSchema.default(() => emailConfigSchema.parse({})),
     api: apiConfigSchema.default(() => apiConfigSchema.parse({})),
+    console: consoleConfigSchema.default(() => consoleConfigSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -253,6 +362,24 @@ export const rolecallConfigSchema = z
       if (seen.has(t.name))
         ctx.addIssue({ code: 'custom', path: ['teams', i, 'name'], message: `duplicate team name "${t.name}"` });
       seen.add(t.name);
+    });
+    const teamIds = new Map<string, string>();
+    cfg.teams.forEach((t, i) => {
+      if (t.teamId === undefined) return;
+      const other = teamIds.get(t.teamId);
+      if (other !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['teams', i, 'teamId'],
+          message: `team id ${t.teamId} is already the team "${other}"`,
+        });
+      else teamIds.set(t.teamId, t.name);
+    });
+    const consoleUsers = new Set<string>();
+    cfg.console.users.forEach((u, i) => {
+      if (consoleUsers.has(u.name))
+        ctx.addIssue({ code: 'custom', path: ['console', 'users', i, 'name'], message: `duplicate user "${u.name}"` });
+      consoleUsers.add(u.name);
     });
     const reports = new Set<string>();
     cfg.reports.forEach((r, i) => {
@@ -272,5 +399,8 @@ export const rolecallConfigSchema = z
 
 export type RolecallConfig = z.infer<typeof rolecallConfigSchema>;
 export type TeamConfig = z.infer<typeof teamConfigSchema>;
+export type TeamSourcesConfig = z.infer<typeof teamSourcesSchema>;
 export type ReportConfig = z.infer<typeof reportConfigSchema>;
 export type ApiConfig = z.infer<typeof apiConfigSchema>;
+export type ConsoleConfig = z.infer<typeof consoleConfigSchema>;
+export type ConsoleUser = z.infer<typeof consoleUserSchema>;

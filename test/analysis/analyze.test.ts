@@ -6,9 +6,9 @@ import { renderHtmlReport, renderMarkdown } from '../../src/report/index.js';
 import { upsertActivities } from '../../src/store/activities.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
+import { unresolvedEvidence } from '../helpers/evidence.js';
 import { type Actor, daysBefore, fact } from './fixtures/facts.js';
 import { insertIssues, insertSprint, type Persona, teamActivity } from './fixtures/team-activity.js';
-import { unresolvedEvidence } from './helpers.js';
 
 const asOf = '2026-11-23T12:00:00.000Z';
 const a = (id: string, name: string, type?: Actor['type']): Actor => ({ id, name, ...(type ? { type } : {}) });

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioName } from '../../src/simulator/index.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
-import { unresolvedEvidence } from './helpers.js';
+import { unresolvedEvidence } from '../helpers/evidence.js';
 import {
   coverageProblems,
   machineHolders,
   roleAccuracy,
   type ScenarioRun,
   syncAndAnalyse,
-} from './scenario-harness.js';
+} from '../helpers/scenario-harness.js';
 
 // Ground truth of the simulator's scenarios (issue 4, "Done when"): balanced, its localized twin, solo-hybrid,
 // no-manager. The other scenarios are in scenarios-gaps.test.ts, so the two files run in parallel.

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScenarioName } from '../../src/simulator/index.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
-import { unresolvedEvidence } from './helpers.js';
+import { unresolvedEvidence } from '../helpers/evidence.js';
 import {
   coverageProblems,
   machineHolders,
   roleAccuracy,
   type ScenarioRun,
   syncAndAnalyse,
-} from './scenario-harness.js';
+} from '../helpers/scenario-harness.js';
 
 // Ground truth of the simulator's scenarios (issue 4, "Done when"): no-owner, owner-bottleneck, noisy and demo.
 // Issue budgets are trimmed (the role patterns do not depend on volume) to keep the suite fast.

@@ -16,8 +16,8 @@ import { RunStore } from '../../src/store/analysis-runs.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { saveRenderedReport } from '../../src/store/reports.js';
-import { dropPrefix, redisUrl, uniquePrefix } from '../queue/helpers/env.js';
-import { TEST_SITE } from '../queue/helpers/runtime.js';
+import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { TEST_SITE } from '../helpers/test-worker.js';
 
 const TOKEN = 'limits-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${TOKEN}` };

@@ -16,10 +16,11 @@ import type { WorkerRuntime } from '../../src/queue/runtime.js';
 import { RunStore } from '../../src/store/analysis-runs.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
-import { dropPrefix, redisUrl, uniquePrefix, waitFor } from '../queue/helpers/env.js';
-import { type FakeJira, startFakeJira } from '../queue/helpers/fake-jira.js';
-import { startTestWorker, TEST_SITE } from '../queue/helpers/runtime.js';
-import { startSmtpSink } from '../queue/helpers/smtp.js';
+import { type JiraStub, startJiraStub } from '../helpers/jira-stub.js';
+import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { startTestWorker, TEST_SITE } from '../helpers/test-worker.js';
+import { waitFor } from '../helpers/waiting.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -39,12 +40,12 @@ describe('HTTP API', () => {
   let queues: Map<string, Queue>;
   let launcher: QueueFlowLauncher;
   let worker: WorkerRuntime;
-  let jira: FakeJira;
+  let jira: JiraStub;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 
   beforeAll(async () => {
     db = await openStore({ memory: true });
-    jira = await startFakeJira({ requestsPerSecond: 100, pages: 2, failProjects: { BAD: 403 } });
+    jira = await startJiraStub({ pages: 2, failProjects: { BAD: 403 } });
     smtp = await startSmtpSink();
     redis = await producerConnection(redisUrl());
     queues = openQueues(redis, prefix);
@@ -171,7 +172,7 @@ describe('HTTP API', () => {
       // The strict CSP lets the real report render: no scripts, no external resources, only inline styles.
       expect(page.headers['content-security-policy']).toBe(REPORT_CSP);
       expect(page.body).not.toMatch(/<script|<link|<iframe|src="(?!data:)/i);
-      expect(smtp.mails.map((m) => m.to[0])).toContain('pm@example.com');
+      expect(smtp.messages.map((m) => m.rcptTo[0])).toContain('pm@example.com');
     });
 
     it('reports a failed analysis with its reason', async () => {

@@ -18,8 +18,9 @@ import { generateScenario, type RunningSimulator, startSimulator } from '../../s
 import { RunStore } from '../../src/store/analysis-runs.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
-import { dropPrefix, redisUrl, uniquePrefix, waitFor } from '../queue/helpers/env.js';
-import { startSmtpSink } from '../queue/helpers/smtp.js';
+import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { waitFor } from '../helpers/waiting.js';
 
 const TOKEN = 'e2e-token-0123456789abcdef';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -113,7 +114,7 @@ describe('on-demand analysis end to end (simulator, real stages, BullMQ)', () =>
     const json = (await app.inject({ url: done.links.json, headers: auth })).json();
     expect(json).toMatchObject({ scope: { kind: 'team', name: 'payments' } });
     expect(json.people.length).toBeGreaterThan(0);
-    expect(smtp.mails.map((m) => m.to)).toEqual([['cpo@example.com']]);
+    expect(smtp.messages.map((m) => m.rcptTo)).toEqual([['cpo@example.com']]);
     const [facts] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities');
     expect(facts?.n).toBeGreaterThan(100);
     // Counters are recorded by the worker's completion events, just after the run's state changes.

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { redisUrl } from '../queue/helpers/env.js';
+import { redisUrl } from '../helpers/redis.js';
 
 const API_ENTRY = fileURLToPath(new URL('../../workers/api.ts', import.meta.url));
 

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliverSlackDigest } from '../../src/delivery/index.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { openStore } from '../../src/store/open.js';
 import { runCli } from '../helpers/cli.js';
+import { SLACK_TOKEN, startFakeSlack } from '../helpers/fake-chat.js';
+import { noSleep } from '../helpers/waiting.js';
 import { orgAnalysis } from '../report/fixtures/analysis.js';
-import { SLACK_TOKEN, startFakeSlack } from './helpers/fake-chat.js';
-import { noSleep, silentLog } from './helpers/setup.js';
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const REPORT = { id: 'rep-weekly-leadership-2026-W48', name: 'weekly-leadership', period: '2026-W48' };
@@ -24,7 +25,7 @@ describe('a process killed while posting a Slack digest', () => {
     const slack = await startFakeSlack();
     try {
       slack.script(POST, { hang: true });
-      const child = spawn(process.execPath, ['--import', TSX, 'test/delivery/helpers/slack-send-child.ts'], {
+      const child = spawn(process.execPath, ['--import', TSX, 'test/helpers/slack-send-child.ts'], {
         env: { ...process.env, DATA_DIR: dir, SLACK_API_URL: `${slack.url}/api/` },
         stdio: 'ignore',
       });
@@ -44,7 +45,7 @@ describe('a process killed while posting a Slack digest', () => {
             token: SLACK_TOKEN,
             slackApiUrl: `${slack.url}/api/`,
             chart: null,
-            log: silentLog,
+            log: silentLogger,
             sleep: noSleep,
             // The killed process's claim is stale at once (in production: after 10 minutes).
             staleAfterMs: 0,

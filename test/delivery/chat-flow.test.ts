@@ -16,8 +16,8 @@ import { silentLogger } from '../../src/log/logger.js';
 import { listDeliveries } from '../../src/store/deliveries.js';
 import { openStore } from '../../src/store/open.js';
 import { runCli } from '../helpers/cli.js';
-import { seedProject } from '../report/helpers/seed.js';
-import { type FakeChatServer, SLACK_TOKEN, startFakeSlack, startFakeTeams, TEAMS_PATH } from './helpers/fake-chat.js';
+import { type FakeChatServer, SLACK_TOKEN, startFakeSlack, startFakeTeams, TEAMS_PATH } from '../helpers/fake-chat.js';
+import { seedProject } from '../helpers/seed-project.js';
 
 const POST = '/api/chat.postMessage';
 

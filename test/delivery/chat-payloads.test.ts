@@ -8,8 +8,8 @@ import {
   teamsMessageBytes,
 } from '../../src/report/chat/index.js';
 import { buildDigestView } from '../../src/report/model/digest-view.js';
+import { HOSTILE_NAME, hostileChatAnalysis, hugeAnalysis } from '../helpers/chat-analyses.js';
 import { emptyAnalysis, orgAnalysis } from '../report/fixtures/analysis.js';
-import { HOSTILE_NAME, hostileChatAnalysis, hugeAnalysis } from './helpers/chat-fixtures.js';
 
 const REPORT_URL = 'https://rolecall.example.com/reports/rep-weekly-2026-W48';
 

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverReport } from '../../src/delivery/index.js';
+import { silentLogger } from '../../src/log/logger.js';
 import type { Db } from '../../src/store/db.js';
 import { deliveryKey, getDelivery } from '../../src/store/deliveries.js';
 import { openStore } from '../../src/store/open.js';
 import { runCli } from '../helpers/cli.js';
-import { noSleep, orgMessage, silentLog, sinkTransport } from './helpers/setup.js';
-import { startSmtpSink } from './helpers/smtp-sink.js';
+import { orgMessage } from '../helpers/org-email.js';
+import { sinkTransport, startSmtpSink } from '../helpers/smtp-sink.js';
+import { noSleep } from '../helpers/waiting.js';
 
 const REPORT = { id: 'r-1', name: 'weekly-leadership', period: '2026-W48' };
 
@@ -89,7 +91,7 @@ describe('rolecall deliveries (CLI): list the log, release uncertain deliveries 
         report: REPORT,
         message: orgMessage(),
         recipients: ['cto@example.com', 'vp-product@example.com'],
-        log: silentLog,
+        log: silentLogger,
         sleep: noSleep,
       });
       expect(outcome.sent.map((o) => o.recipient)).toEqual(['cto@example.com']);

@@ -1,10 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { backoffDelay, deliverReport, type MailTransport } from '../../src/delivery/index.js';
+import { silentLogger } from '../../src/log/logger.js';
 import type { Db } from '../../src/store/db.js';
 import { deliveryKey, getDelivery, listDeliveries } from '../../src/store/deliveries.js';
 import { openStore } from '../../src/store/open.js';
-import { noSleep, orgMessage, silentLog, sinkTransport } from './helpers/setup.js';
-import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.js';
+import { orgMessage } from '../helpers/org-email.js';
+import { type SmtpSink, sinkTransport, startSmtpSink } from '../helpers/smtp-sink.js';
+import { noSleep } from '../helpers/waiting.js';
 
 const REPORT = { id: 'r-1', name: 'weekly-leadership', period: '2026-W48' };
 const RECIPIENTS = ['cto@example.com', 'vp-product@example.com'];
@@ -35,7 +37,7 @@ describe('duplicate send attempts for the same report period', () => {
       report: REPORT,
       message: orgMessage(),
       recipients: RECIPIENTS,
-      log: silentLog,
+      log: silentLogger,
       sleep: noSleep,
       ...overrides,
     });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { writeEml } from '../../src/delivery/index.js';
-import { orgMessage } from './helpers/setup.js';
+import { orgMessage } from '../helpers/org-email.js';
 
 describe('writeEml', () => {
   it('writes a complete RFC 822 message that parses back with its images', async () => {

@@ -1,13 +1,14 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { deliverSlackDigest, type SlackDeliveryOptions } from '../../src/delivery/index.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { buildDigestView } from '../../src/report/model/digest-view.js';
 import type { Db } from '../../src/store/db.js';
 import { deliveryKey, getDelivery, listDeliveries, releaseUncertain } from '../../src/store/deliveries.js';
 import { openStore } from '../../src/store/open.js';
+import { hostileChatAnalysis } from '../helpers/chat-analyses.js';
+import { type FakeChatServer, SLACK_TOKEN, SLACK_WEBHOOK_PATH, startFakeSlack } from '../helpers/fake-chat.js';
+import { noSleep } from '../helpers/waiting.js';
 import { orgAnalysis } from '../report/fixtures/analysis.js';
-import { hostileChatAnalysis } from './helpers/chat-fixtures.js';
-import { type FakeChatServer, SLACK_TOKEN, SLACK_WEBHOOK_PATH, startFakeSlack } from './helpers/fake-chat.js';
-import { noSleep, silentLog } from './helpers/setup.js';
 
 const REPORT = { id: 'rep-weekly-leadership-2026-W48', name: 'weekly-leadership', period: '2026-W48' };
 const REPORT_URL = 'https://rolecall.example.com/reports/rep-weekly-leadership-2026-W48';
@@ -41,7 +42,7 @@ describe('Slack digest delivery (against a local server that behaves like Slack)
       channel: '#eng-leads',
       token: SLACK_TOKEN,
       slackApiUrl: `${slack.url}/api/`,
-      log: silentLog,
+      log: silentLogger,
       sleep: noSleep,
       ...overrides,
     });

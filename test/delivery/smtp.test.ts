@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverReport } from '../../src/delivery/index.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { MAX_EMAIL_HTML_BYTES } from '../../src/report/index.js';
 import type { Db } from '../../src/store/db.js';
 import { listDeliveries } from '../../src/store/deliveries.js';
 import { openStore } from '../../src/store/open.js';
-import { orgMessage, silentLog } from './helpers/setup.js';
-import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.js';
+import { orgMessage } from '../helpers/org-email.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 describe('sending the report email through a real SMTP server', () => {
   let sink: SmtpSink;
@@ -28,7 +29,7 @@ describe('sending the report email through a real SMTP server', () => {
       report: { id: 'r-48', name: 'weekly-leadership', period: '2026-W48' },
       message,
       recipients: ['cto@example.com', 'vp-product@example.com'],
-      log: silentLog,
+      log: silentLogger,
     });
     expect(result.sent.map((o) => o.recipient)).toEqual(['cto@example.com', 'vp-product@example.com']);
     expect(result.failed).toEqual([]);

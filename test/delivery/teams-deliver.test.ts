@@ -6,15 +6,16 @@ import {
   registerChartImageRoute,
   type TeamsDeliveryOptions,
 } from '../../src/delivery/index.js';
+import { silentLogger } from '../../src/log/logger.js';
 import { renderReport } from '../../src/report/index.js';
 import type { Db } from '../../src/store/db.js';
 import { listDeliveries } from '../../src/store/deliveries.js';
 import { openStore } from '../../src/store/open.js';
 import { saveRenderedReport } from '../../src/store/reports.js';
+import { hostileChatAnalysis } from '../helpers/chat-analyses.js';
+import { type FakeChatServer, startFakeTeams, TEAMS_PATH } from '../helpers/fake-chat.js';
+import { noSleep } from '../helpers/waiting.js';
 import { orgAnalysis } from '../report/fixtures/analysis.js';
-import { hostileChatAnalysis } from './helpers/chat-fixtures.js';
-import { type FakeChatServer, startFakeTeams, TEAMS_PATH } from './helpers/fake-chat.js';
-import { noSleep, silentLog } from './helpers/setup.js';
 
 const REPORT = { id: 'rep-weekly-leadership-2026-W48', name: 'weekly-leadership', period: '2026-W48' };
 const REPORT_URL = 'https://rolecall.example.com/reports/rep-weekly-leadership-2026-W48';
@@ -46,7 +47,7 @@ describe('Teams digest delivery (against a local server that behaves like a Work
       reportUrl: REPORT_URL,
       webhookEnv: 'TEAMS_LEADERSHIP_WEBHOOK',
       webhookUrl: `${teams.url}${TEAMS_PATH}?sig=secret-signature`,
-      log: silentLog,
+      log: silentLogger,
       sleep: noSleep,
       ...overrides,
     });

@@ -7,7 +7,7 @@ import { generateScenario, type RunningSimulator, startSimulator } from '../../s
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { syncProjects } from '../../src/sync/index.js';
-import { dropSite, uniqueSite } from '../sync/helpers.js';
+import { dropSite, uniqueSite } from '../helpers/stores.js';
 
 const config = rolecallConfigSchema.parse({ jira: { maxRetries: 1, timeoutMs: 3000 } });
 

@@ -5,7 +5,8 @@ import { assertHandlersComplete, executeJob, parsePayload } from '../../src/jobs
 import { createHandlers } from '../../src/jobs/handlers.js';
 import { inProcessLauncher } from '../../src/jobs/in-process.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { fakeStages, testConfig } from './fakes.js';
+import { fakeStages } from '../helpers/fake-stages.js';
+import { testConfig } from '../helpers/test-config.js';
 
 describe('job catalog', () => {
   it('keeps the roots of report runs longer than a monthly period, so a late re-trigger is still a no-op', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRunFlow, flowNodes, reportRunSpec } from '../../src/jobs/flow.js';
 import { periodKey, previousFiring, reportPeriod } from '../../src/jobs/period.js';
-import { testConfig } from './fakes.js';
+import { testConfig } from '../helpers/test-config.js';
 
 describe('report periods', () => {
   it('names a firing in the report zone, not in UTC', () => {

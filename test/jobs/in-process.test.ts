@@ -3,7 +3,8 @@ import type { HandlerMap } from '../../src/jobs/context.js';
 import { buildRunFlow, reportRunSpec } from '../../src/jobs/flow.js';
 import { createHandlers } from '../../src/jobs/handlers.js';
 import { FlowFailedError, inProcessLauncher, inProcessRunner, runFlowInProcess } from '../../src/jobs/in-process.js';
-import { fakeStages, testConfig } from './fakes.js';
+import { fakeStages } from '../helpers/fake-stages.js';
+import { testConfig } from '../helpers/test-config.js';
 
 const period = { key: '2026-11-30T0900', at: new Date('2026-11-30T08:00:00Z') };
 

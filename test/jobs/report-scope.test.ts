@@ -24,9 +24,10 @@ import { listDeliveries } from '../../src/store/deliveries.js';
 import { openStore } from '../../src/store/open.js';
 import { getReport, reportIdFor } from '../../src/store/reports.js';
 import { snapshotById } from '../../src/store/snapshots.js';
-import { type SmtpSink, startSmtpSink } from '../delivery/helpers/smtp-sink.js';
 import { runCli } from '../helpers/cli.js';
-import { dropPrefix, redisUrl, uniquePrefix, waitFor } from '../queue/helpers/env.js';
+import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
+import { waitFor } from '../helpers/waiting.js';
 
 const AS_OF = '2026-11-25T12:00:00Z';
 const PERIOD = { key: '2026-11-23T0900', at: new Date('2026-11-23T09:00:00Z') };

@@ -21,9 +21,11 @@ import { iterateActivities } from '../../src/store/activities.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { syncProjects } from '../../src/sync/index.js';
-import { dropPrefix, postgresUrl, redisUrl, tempDatabase, uniquePrefix, waitFor } from './helpers/env.js';
-import { type SpawnedWorker, spawnWorker, WORKER_ENTRY } from './helpers/processes.js';
-import { startSmtpSink } from './helpers/smtp.js';
+import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { postgresUrl, tempDatabase } from '../helpers/stores.js';
+import { waitFor } from '../helpers/waiting.js';
+import { type SpawnedWorker, spawnWorker, WORKER_ENTRY } from '../helpers/worker-processes.js';
 
 const PERIOD = { key: '2026-11-23T0900', at: new Date('2026-11-23T09:00:00Z') };
 const scenario = () => generateScenario({ name: 'scale', issues: 60, seed: 7 });
@@ -143,7 +145,7 @@ describe.skipIf(!postgresUrl)('production workers on the simulator (SLOW: separa
     const syncs = await queueOf('jira-ingest').getJobs(['completed'], 0, -1);
     expect(syncs).toHaveLength(browsableProjects().length);
     expect(new Set(syncs.map((j) => j.processedBy)).size).toBeGreaterThanOrEqual(2);
-    expect(smtp.mails).toHaveLength(2);
+    expect(smtp.messages).toHaveLength(2);
   }, 180_000);
 
   it('a worker SIGKILLed in the middle of a sync: the job is recovered, the facts equal an uninterrupted sync, one email each', async () => {
@@ -209,6 +211,6 @@ describe.skipIf(!postgresUrl)('production workers on the simulator (SLOW: separa
       await refSim.close();
     }
     await new Promise((r) => setTimeout(r, 1000));
-    expect(smtp.mails.map((m) => m.to[0]).sort()).toEqual(['cto@example.com', 'lead@example.com']);
+    expect(smtp.messages.map((m) => m.rcptTo[0]).sort()).toEqual(['cto@example.com', 'lead@example.com']);
   }, 180_000);
 });

@@ -9,11 +9,12 @@ import { buildRunFlow, reportRunSpec } from '../../src/jobs/flow.js';
 import { QueueFlowLauncher } from '../../src/queue/flows.js';
 import type { WorkerRuntime } from '../../src/queue/runtime.js';
 import { openStore } from '../../src/store/open.js';
+import { startJiraStub } from '../helpers/jira-stub.js';
+import { uniquePrefix } from '../helpers/redis.js';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
-import { uniquePrefix, waitFor } from './helpers/env.js';
-import { startFakeJira } from './helpers/fake-jira.js';
-import { startTestWorker, TEST_SITE } from './helpers/runtime.js';
-import { startSmtpSink } from './helpers/smtp.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { startTestWorker, TEST_SITE } from '../helpers/test-worker.js';
+import { waitFor } from '../helpers/waiting.js';
 
 describe('Redis restarted in the middle of a run (private redis-server, AOF on)', () => {
   const closers: (() => Promise<unknown>)[] = [];
@@ -29,7 +30,7 @@ describe('Redis restarted in the middle of a run (private redis-server, AOF on)'
     closers.push(() => server.stop());
     const prefix = uniquePrefix();
     const db = await openStore({ memory: true });
-    const jira = await startFakeJira({ requestsPerSecond: 100, pages: 12, pageSize: 10 });
+    const jira = await startJiraStub({ pages: 12, pageSize: 10 });
     const smtp = await startSmtpSink();
     closers.push(
       () => db.close(),
@@ -65,7 +66,7 @@ describe('Redis restarted in the middle of a run (private redis-server, AOF on)'
       }),
     );
     await launcher.launch(flow);
-    await waitFor('the sync to be under way', () => jira.stats().total >= 4, 20_000);
+    await waitFor('the sync to be under way', () => jira.requests() >= 4, 20_000);
 
     await server.stop(); // SIGTERM: Redis fsyncs the AOF on the way down
     await new Promise((r) => setTimeout(r, 1500));
@@ -81,6 +82,6 @@ describe('Redis restarted in the middle of a run (private redis-server, AOF on)'
     ]);
     expect(facts?.n).toBe(240);
     await new Promise((r) => setTimeout(r, 1000));
-    expect(smtp.mails.map((m) => m.to[0]).sort()).toEqual(['cto@example.com', 'lead@example.com']);
+    expect(smtp.messages.map((m) => m.rcptTo[0]).sort()).toEqual(['cto@example.com', 'lead@example.com']);
   });
 });

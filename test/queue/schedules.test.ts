@@ -9,10 +9,11 @@ import { desiredSchedules, syncSchedules } from '../../src/queue/schedules.js';
 import { triggerReport } from '../../src/queue/triggers.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
-import { dropPrefix, redisUrl, uniquePrefix, waitFor } from './helpers/env.js';
-import { type FakeJira, startFakeJira } from './helpers/fake-jira.js';
-import { startTestWorker } from './helpers/runtime.js';
-import { startSmtpSink } from './helpers/smtp.js';
+import { type JiraStub, startJiraStub } from '../helpers/jira-stub.js';
+import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { startTestWorker } from '../helpers/test-worker.js';
+import { waitFor } from '../helpers/waiting.js';
 
 const ZONE = 'Asia/Kathmandu'; // UTC+05:45: a schedule read in the wrong zone is off by hours, never by luck
 
@@ -43,7 +44,7 @@ describe('scheduled reports (real Redis, real SMTP)', () => {
   async function setup(leadMs: number, workers = 1) {
     const prefix = uniquePrefix();
     const db: Db = await openStore({ memory: true });
-    const jira: FakeJira = await startFakeJira({ requestsPerSecond: 50, pages: 2 });
+    const jira: JiraStub = await startJiraStub({ pages: 2 });
     const smtp = await startSmtpSink();
     const firing = new Date(Math.ceil((Date.now() + leadMs) / 1000) * 1000);
     const config = rolecallConfigSchema.parse({
@@ -88,12 +89,12 @@ describe('scheduled reports (real Redis, real SMTP)', () => {
     expect(scheduler).toMatchObject({ key: 'report-daily', tz: ZONE });
     expect((await queue.getDelayed()).map((j) => j.id)).toEqual([`repeat:report-daily:${firing.getTime()}`]);
 
-    await waitFor('two emails', () => smtp.mails.length >= 2, 30_000);
+    await waitFor('two emails', () => smtp.messages.length >= 2, 30_000);
     const period = periodKey(firing, ZONE);
-    expect(smtp.mails.map((m) => m.subject)).toEqual([`daily ${period}`, `daily ${period}`]);
+    expect(smtp.messages.map((m) => m.parsed.subject)).toEqual([`daily ${period}`, `daily ${period}`]);
     expect(Date.now()).toBeGreaterThanOrEqual(firing.getTime());
     await new Promise((r) => setTimeout(r, 1000));
-    expect(smtp.mails).toHaveLength(2);
+    expect(smtp.messages).toHaveLength(2);
   });
 
   it('two scheduler replicas and a manual trigger for the same period deliver exactly one email per recipient', async () => {
@@ -107,9 +108,9 @@ describe('scheduled reports (real Redis, real SMTP)', () => {
     const manual = await Promise.all([triggerReport(b, config, 'daily'), triggerReport(a, config, 'daily')]);
     expect(manual[0].period).toBe(periodKey(firing, ZONE));
 
-    await waitFor('two emails', () => smtp.mails.length >= 2, 30_000);
+    await waitFor('two emails', () => smtp.messages.length >= 2, 30_000);
     await new Promise((r) => setTimeout(r, 2500));
-    expect(smtp.mails.map((m) => m.to[0]).sort()).toEqual(['cto@example.com', 'lead@example.com']);
+    expect(smtp.messages.map((m) => m.rcptTo[0]).sort()).toEqual(['cto@example.com', 'lead@example.com']);
   });
 
   it('removes the schedule of a report no longer configured, and leaves foreign schedulers alone', async () => {

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { uniquePrefix } from '../helpers/redis.js';
 import { type RedisServer, startRedisServer } from '../helpers/redis-server.js';
-import { uniquePrefix } from './helpers/env.js';
-import { type SpawnedWorker, spawnWorker, WORKER_ENTRY } from './helpers/processes.js';
+import { type SpawnedWorker, spawnWorker, WORKER_ENTRY } from '../helpers/worker-processes.js';
 
 const SCHEDULER_ENTRY = fileURLToPath(new URL('../../workers/scheduler.ts', import.meta.url));
 const GRACE_MS = 2000;

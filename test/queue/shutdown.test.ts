@@ -10,11 +10,13 @@ import { buildRunFlow, reportRunSpec } from '../../src/jobs/flow.js';
 import { QueueFlowLauncher } from '../../src/queue/flows.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
-import { dropPrefix, postgresUrl, redisUrl, tempDatabase, uniquePrefix, waitFor } from './helpers/env.js';
-import { type FakeJira, startFakeJira } from './helpers/fake-jira.js';
-import { type SpawnedWorker, spawnWorker } from './helpers/processes.js';
-import { TEST_SITE } from './helpers/runtime.js';
-import { startSmtpSink } from './helpers/smtp.js';
+import { type JiraStub, startJiraStub } from '../helpers/jira-stub.js';
+import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { startSmtpSink } from '../helpers/smtp-sink.js';
+import { postgresUrl, tempDatabase } from '../helpers/stores.js';
+import { TEST_SITE } from '../helpers/test-worker.js';
+import { waitFor } from '../helpers/waiting.js';
+import { type SpawnedWorker, spawnWorker } from '../helpers/worker-processes.js';
 
 const PERIOD = { key: '2026-11-30T0900', at: new Date('2026-11-30T08:00:00Z') };
 
@@ -45,11 +47,11 @@ describe.skipIf(!postgresUrl)('worker shutdown (SLOW: a separate process, real R
     });
   }
 
-  function spawn(jira: FakeJira, cfg: ReturnType<typeof config>, extra: Record<string, string> = {}) {
+  function spawn(jira: JiraStub, cfg: ReturnType<typeof config>, extra: Record<string, string> = {}) {
     const w = spawnWorker({
       REDIS_URL: redisUrl(),
       DATABASE_URL: database.url,
-      FAKE_JIRA_URL: jira.url,
+      JIRA_STUB_URL: jira.url,
       SMTP_URL: smtp.url,
       ROLECALL_QUEUE_PREFIX: prefix,
       ROLECALL_TEST_CONFIG: JSON.stringify(cfg),
@@ -88,14 +90,14 @@ describe.skipIf(!postgresUrl)('worker shutdown (SLOW: a separate process, real R
   });
 
   it('SIGTERM during a job: the worker exits within its deadline and the job is handed back, then completed elsewhere', async () => {
-    const jira = await startFakeJira({ requestsPerSecond: 100, pages: 30, pageSize: 2 });
+    const jira = await startJiraStub({ pages: 30, pageSize: 2 });
     closers.push(() => jira.close());
     const cfg = config(['PAY'], 50);
     const worker = spawn(jira, cfg, { SYNC_PAGE_DELAY_MS: '200', ROLECALL_SHUTDOWN_GRACE_MS: '1000' });
     await worker.ready;
     const flow = buildRunFlow(reportRunSpec(cfg.reports[0]!, cfg, TEST_SITE, PERIOD));
     await launcher.launch(flow);
-    await waitFor('the sync to be under way', () => jira.stats().total >= 3, 20_000);
+    await waitFor('the sync to be under way', () => jira.requests() >= 3, 20_000);
     const sentAt = Date.now();
     worker.child.kill('SIGTERM');
     const exit = await worker.exited;
@@ -109,6 +111,6 @@ describe.skipIf(!postgresUrl)('worker shutdown (SLOW: a separate process, real R
     const next = spawn(jira, cfg);
     await next.ready;
     await waitFor('the run to complete', async () => (await rootState(flow.id)) === 'completed', 60_000);
-    expect(smtp.mails).toHaveLength(2);
+    expect(smtp.messages).toHaveLength(2);
   }, 120_000);
 });

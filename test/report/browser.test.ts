@@ -1,8 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderEmail, renderHtmlReport } from '../../src/report/index.js';
+import { HAS_CHROMIUM, horizontalOverflow, launch, open, screenshot, visibleText } from '../helpers/browser.js';
 import { hostileAnalysisWithJira, orgAnalysis } from './fixtures/analysis.js';
-import { HAS_CHROMIUM, horizontalOverflow, launch, open, screenshot, visibleText } from './helpers/browser.js';
 
 /** What a mail client does with CID images: the test stands in by inlining them as data: URIs. */
 function withInlinedImages(email: ReturnType<typeof renderEmail>): string {

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open.js';
-import { type SmtpSink, startSmtpSink } from '../delivery/helpers/smtp-sink.js';
 import { type CliRun, runCli } from '../helpers/cli.js';
-import { seedProject } from './helpers/seed.js';
+import { seedProject } from '../helpers/seed-project.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 
 /** Runs the real CLI in a clean environment: embedded store in `dataDir`, no Jira, no DATABASE_URL. */
 const rolecall = (args: string[], env: Record<string, string>): Promise<CliRun> =>

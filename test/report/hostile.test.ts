@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { guardFormula, renderCsv, renderEmail, renderHtmlReport, renderMarkdown } from '../../src/report/index.js';
+import { parseCsv } from '../helpers/csv.js';
+import { parseHtml, unsafeConstructs } from '../helpers/html.js';
 import { HOSTILE, hostileAnalysis, hostileAnalysisWithJira } from './fixtures/analysis.js';
-import { parseCsv } from './helpers/csv.js';
-import { parseHtml, unsafeConstructs } from './helpers/html.js';
 
 const RTL_OVERRIDE = '\u202E';
 

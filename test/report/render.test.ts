@@ -12,8 +12,8 @@ import {
 } from '../../src/report/index.js';
 import { MAX_EMAIL_TEAMS } from '../../src/report/model/email-view.js';
 import { compileAll, TEMPLATES_DIR } from '../../src/report/templates.js';
+import { parseHtml, unsafeConstructs } from '../helpers/html.js';
 import { emptyAnalysis, largeTeamAnalysis, manyTeamsAnalysis, orgAnalysis } from './fixtures/analysis.js';
-import { parseHtml, unsafeConstructs } from './helpers/html.js';
 
 const FIXTURES: [string, () => AnalysisResult][] = [
   ['org', orgAnalysis],

@@ -9,7 +9,7 @@ import {
   type SimIssue,
   startSimulator,
 } from '../../src/simulator/index.js';
-import { cloudClients, httpFailure } from './helpers.js';
+import { cloudClients, httpFailure } from '../helpers/jira-clients.js';
 
 type Clients = ReturnType<typeof cloudClients>;
 

@@ -7,7 +7,7 @@ import {
   type Scenario,
   startSimulator,
 } from '../../src/simulator/index.js';
-import { dcClients, httpFailure } from './helpers.js';
+import { dcClients, httpFailure } from '../helpers/jira-clients.js';
 
 describe('simulator over HTTP with jira.js (Data Center flavour)', () => {
   let scenario: Scenario;

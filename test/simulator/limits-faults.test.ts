@@ -6,7 +6,7 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.js';
-import { cloudClients, httpFailure, networkFailure } from './helpers.js';
+import { cloudClients, httpFailure, networkFailure } from '../helpers/jira-clients.js';
 
 const small = () => generateScenario({ name: 'balanced', seed: 11, issues: 80 });
 

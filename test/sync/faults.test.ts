@@ -2,18 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateScenario, type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 import type { Db } from '../../src/store/db.js';
 import { syncProjects } from '../../src/sync/index.js';
-import {
-  DRIVERS,
-  dropSite,
-  type FactRow,
-  liveFacts,
-  nonZero,
-  siteFor,
-  storedCounts,
-  testConfig,
-  uniqueSite,
-  visibleProjects,
-} from './helpers.js';
+import { siteFor, visibleProjects } from '../helpers/simulator-site.js';
+import { type FactRow, liveFacts, nonZero, storedCounts } from '../helpers/stored-facts.js';
+import { DRIVERS, dropSite, uniqueSite } from '../helpers/stores.js';
+import { testConfig } from '../helpers/test-config.js';
 
 const SEED = 21;
 const scenario = () => generateScenario({ name: 'balanced', seed: SEED, issues: 20 });

@@ -10,7 +10,9 @@ import { generateScenario, type RunningSimulator, startSimulator } from '../../s
 import type { Db } from '../../src/store/db.js';
 import { type SyncSummary, syncProjects } from '../../src/sync/index.js';
 import { type Fault, type HostileProxy, sendJson, startHostileProxy } from '../helpers/hostile-proxy.js';
-import { DRIVERS, dropSite, type FactRow, liveFacts, testConfig, uniqueSite } from './helpers.js';
+import { type FactRow, liveFacts } from '../helpers/stored-facts.js';
+import { DRIVERS, dropSite, uniqueSite } from '../helpers/stores.js';
+import { testConfig } from '../helpers/test-config.js';
 
 /**
  * A Jira that misbehaves (a real HTTP proxy in front of the simulator): every sync must end within bounded

@@ -3,17 +3,10 @@ import { generateScenario, type RunningSimulator, type Scenario, startSimulator 
 import type { Db } from '../../src/store/db.js';
 import { readCursor } from '../../src/store/sync-cursors.js';
 import { syncProjects } from '../../src/sync/index.js';
-import {
-  DRIVERS,
-  dropSite,
-  liveFacts,
-  nonZero,
-  siteFor,
-  storedCounts,
-  testConfig,
-  uniqueSite,
-  visibleProjects,
-} from './helpers.js';
+import { siteFor, visibleProjects } from '../helpers/simulator-site.js';
+import { liveFacts, nonZero, storedCounts } from '../helpers/stored-facts.js';
+import { DRIVERS, dropSite, uniqueSite } from '../helpers/stores.js';
+import { testConfig } from '../helpers/test-config.js';
 
 const DAY = 86_400_000;
 

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { JiraFieldInfo, JiraHistory, JiraSearchIssue } from '../../src/jira/schemas.js';
 import { type FieldMap, resolveFields } from '../../src/sync/fields.js';
+import { jiraTimeIso, jqlDateTime } from '../../src/sync/jira-time.js';
 import { changeRole, classifyItem, sprintIds } from '../../src/sync/normalise/change-items.js';
 import type { NormaliseContext } from '../../src/sync/normalise/context.js';
-import { normaliseIssue, sprintFieldIds, sprintPhase } from '../../src/sync/normalise/issue.js';
+import { normaliseIssue } from '../../src/sync/normalise/issue.js';
+import { sprintFieldIds } from '../../src/sync/normalise/issue-row.js';
 import { ItemTally } from '../../src/sync/normalise/item-accounting.js';
+import { sprintPhase } from '../../src/sync/normalise/item-detail.js';
 import { inferSprintFacts, type SprintChange } from '../../src/sync/normalise/sprint-inference.js';
-import { jiraTimeIso, jqlDateTime } from '../../src/sync/normalise/time.js';
 
 const GH = 'com.pyxis.greenhopper.jira:';
 const FIELDS: JiraFieldInfo[] = [

@@ -9,17 +9,10 @@ import {
 import type { Db } from '../../src/store/db.js';
 import { latestItemAccounting } from '../../src/store/item-accounting.js';
 import { type SyncSummary, syncProjects } from '../../src/sync/index.js';
-import {
-  DRIVERS,
-  dropSite,
-  liveFacts,
-  nonZero,
-  siteFor,
-  storedCounts,
-  testConfig,
-  uniqueSite,
-  visibleProjects,
-} from './helpers.js';
+import { siteFor, visibleProjects } from '../helpers/simulator-site.js';
+import { liveFacts, nonZero, storedCounts } from '../helpers/stored-facts.js';
+import { DRIVERS, dropSite, uniqueSite } from '../helpers/stores.js';
+import { testConfig } from '../helpers/test-config.js';
 
 /** Changelog items of the issues the API user can see: every one of them must be accounted for. */
 function visibleItems(scenario: Scenario): number {

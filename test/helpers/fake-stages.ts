@@ -1,4 +1,3 @@
-import { rolecallConfigSchema } from '../../src/config/schema.js';
 import type { Stages } from '../../src/jobs/ports.js';
 
 /** Stages that record their calls; `failSync` names projects whose sync throws. */
@@ -35,22 +34,4 @@ export function fakeStages(opts: { failSync?: Set<string>; syncError?: () => Err
     },
   };
   return { stages, calls, emailed };
-}
-
-export function testConfig(over: Record<string, unknown> = {}) {
-  return rolecallConfigSchema.parse({
-    teams: [
-      { name: 'payments', projects: ['PAY'] },
-      { name: 'growth', projects: ['GRO', 'WEB'] },
-    ],
-    reports: [
-      {
-        name: 'weekly',
-        teams: ['growth'],
-        schedule: { cron: '0 9 * * 1', timezone: 'Europe/Berlin' },
-        recipients: ['lead@example.com', 'cto@example.com'],
-      },
-    ],
-    ...over,
-  });
 }

@@ -1,9 +1,9 @@
 // A separate process that sends one Slack digest and is killed by the test while Slack has not answered yet.
-import { deliverSlackDigest } from '../../../src/delivery/index.js';
-import { openStore } from '../../../src/store/open.js';
-import { orgAnalysis } from '../../report/fixtures/analysis.js';
+import { deliverSlackDigest } from '../../src/delivery/index.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { openStore } from '../../src/store/open.js';
+import { orgAnalysis } from '../report/fixtures/analysis.js';
 import { SLACK_TOKEN } from './fake-chat.js';
-import { silentLog } from './setup.js';
 
 const db = await openStore({ dataDir: process.env.DATA_DIR ?? '' });
 await deliverSlackDigest({
@@ -14,6 +14,6 @@ await deliverSlackDigest({
   token: SLACK_TOKEN,
   slackApiUrl: process.env.SLACK_API_URL ?? '',
   chart: null,
-  log: silentLog,
+  log: silentLogger,
 });
 await db.close();

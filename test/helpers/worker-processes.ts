@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const TEST_ENTRY = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
+const TEST_ENTRY = fileURLToPath(new URL('./test-worker-entry.ts', import.meta.url));
 /** The production entry point: `rolecall worker` with the real stages. */
-export const WORKER_ENTRY = fileURLToPath(new URL('../../../workers/worker.ts', import.meta.url));
+export const WORKER_ENTRY = fileURLToPath(new URL('../../workers/worker.ts', import.meta.url));
 
 export interface SpawnedWorker {
   child: ChildProcess;

@@ -1,6 +1,6 @@
-import type { Activity, ActivityKind } from '../../../src/domain/activity.js';
-import { upsertActivities } from '../../../src/store/activities.js';
-import type { Db } from '../../../src/store/db.js';
+import type { Activity, ActivityKind } from '../../src/domain/activity.js';
+import { upsertActivities } from '../../src/store/activities.js';
+import type { Db } from '../../src/store/db.js';
 
 const DAY = 86_400_000;
 

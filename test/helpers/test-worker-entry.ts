@@ -1,15 +1,15 @@
 /**
- * A worker process for multi-process tests: the production runWorkerProcess with the test stages (fake Jira
+ * A worker process for multi-process tests: the production runWorkerProcess with the test stages (the Jira stub
  * over HTTP, PostgreSQL by DATABASE_URL, real SMTP). Configured by environment; prints "ready" when it is.
  */
-import { rolecallConfigSchema } from '../../../src/config/schema.js';
-import { createLogger } from '../../../src/log/logger.js';
-import { queueEnv } from '../../../src/queue/env.js';
-import { runWorkerProcess } from '../../../src/queue/worker-process.js';
-import { RunStore } from '../../../src/store/analysis-runs.js';
-import { openStore } from '../../../src/store/open.js';
-import { TEST_SITE } from './runtime.js';
+import { rolecallConfigSchema } from '../../src/config/schema.js';
+import { createLogger } from '../../src/log/logger.js';
+import { queueEnv } from '../../src/queue/env.js';
+import { runWorkerProcess } from '../../src/queue/worker-process.js';
+import { RunStore } from '../../src/store/analysis-runs.js';
+import { openStore } from '../../src/store/open.js';
 import { testStages } from './test-stages.js';
+import { TEST_SITE } from './test-worker.js';
 
 const env = queueEnv();
 const config = rolecallConfigSchema.parse(JSON.parse(process.env.ROLECALL_TEST_CONFIG ?? '{}'));
@@ -31,7 +31,7 @@ await runWorkerProcess({
     testStages({
       db,
       gate,
-      jiraUrl: process.env.FAKE_JIRA_URL ?? '',
+      jiraUrl: process.env.JIRA_STUB_URL ?? '',
       ...(process.env.SMTP_URL ? { smtpUrl: process.env.SMTP_URL } : {}),
       ...(process.env.SYNC_PAGE_DELAY_MS ? { pageDelayMs: Number(process.env.SYNC_PAGE_DELAY_MS) } : {}),
     }),

@@ -1,15 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTransport } from 'nodemailer';
-import type { Activity } from '../../../src/domain/activity.js';
-import type { RequestGate } from '../../../src/jira/request-gate.js';
-import type { Stages } from '../../../src/jobs/ports.js';
-import { upsertActivities } from '../../../src/store/activities.js';
-import type { Db } from '../../../src/store/db.js';
+import type { Activity } from '../../src/domain/activity.js';
+import type { RequestGate } from '../../src/jira/request-gate.js';
+import type { Stages } from '../../src/jobs/ports.js';
+import { upsertActivities } from '../../src/store/activities.js';
+import type { Db } from '../../src/store/db.js';
 
 /**
- * Stages for queue tests, doing real I/O the way the production stages do: sync pages a (fake) Jira over HTTP
- * through the fleet gate and upserts deterministic facts after every page; analyze/render store rows; deliver
- * claims a deliveries row before sending over real SMTP, so a retry or duplicate never sends twice.
+ * Stages for queue tests, doing real I/O the way the production stages do: sync pages the Jira stub (jira-stub.ts)
+ * over HTTP through the fleet gate and upserts deterministic facts after every page; analyze/render store rows;
+ * deliver claims a deliveries row before sending over real SMTP, so a retry or duplicate never sends twice.
  */
 export function testStages(opts: {
   db: Db;
@@ -26,16 +26,10 @@ export function testStages(opts: {
     path: string,
     signal: AbortSignal,
   ): Promise<{ issues: { key: string }[]; isLast: boolean }> {
-    for (;;) {
-      await opts.gate.acquire(site, signal);
-      const res = await fetch(`${opts.jiraUrl}${path}`, { signal });
-      if (res.status === 429) {
-        await opts.gate.pause(site, Number(res.headers.get('retry-after') ?? '1') * 1000);
-        continue;
-      }
-      if (!res.ok) throw Object.assign(new Error(`jira ${res.status}`), { status: res.status });
-      return (await res.json()) as { issues: { key: string }[]; isLast: boolean };
-    }
+    await opts.gate.acquire(site, signal);
+    const res = await fetch(`${opts.jiraUrl}${path}`, { signal });
+    if (!res.ok) throw Object.assign(new Error(`jira ${res.status}`), { status: res.status });
+    return (await res.json()) as { issues: { key: string }[]; isLast: boolean };
   }
 
   return {

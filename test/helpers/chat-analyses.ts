@@ -1,5 +1,5 @@
-import type { AnalysisResult } from '../../../src/analysis/schema.js';
-import { manyTeamsAnalysis, orgAnalysis } from '../../report/fixtures/analysis.js';
+import type { AnalysisResult } from '../../src/analysis/schema.js';
+import { manyTeamsAnalysis, orgAnalysis } from '../report/fixtures/analysis.js';
 
 /** The display name from issue 14's acceptance test: a broadcast mention and a forged link. */
 export const HOSTILE_NAME = '<!channel> <https://evil.example|click> @here';

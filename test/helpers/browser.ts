@@ -8,7 +8,7 @@ export const HAS_CHROMIUM = existsSync(CHROMIUM);
 if (!HAS_CHROMIUM)
   console.warn(`browser tests skipped: no chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
-export const ARTIFACTS = join(import.meta.dirname, '..', '..', '..', 'test-artifacts');
+export const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 
 export function launch(): Promise<Browser> {
   return chromium.launch({

@@ -1,10 +1,10 @@
-import type { RolecallConfig } from '../../../src/config/schema.js';
-import type { Stages } from '../../../src/jobs/ports.js';
-import { silentLogger } from '../../../src/log/logger.js';
-import { startWorkerRuntime, type WorkerRuntime } from '../../../src/queue/runtime.js';
-import { RunStore } from '../../../src/store/analysis-runs.js';
-import type { Db } from '../../../src/store/db.js';
-import { redisUrl } from './env.js';
+import type { RolecallConfig } from '../../src/config/schema.js';
+import type { Stages } from '../../src/jobs/ports.js';
+import { silentLogger } from '../../src/log/logger.js';
+import { startWorkerRuntime, type WorkerRuntime } from '../../src/queue/runtime.js';
+import { RunStore } from '../../src/store/analysis-runs.js';
+import type { Db } from '../../src/store/db.js';
+import { redisUrl } from './redis.js';
 import { testStages } from './test-stages.js';
 
 export const TEST_SITE = '127.0.0.1-fake';

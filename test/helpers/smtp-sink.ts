@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 
 export interface ReceivedMessage {
@@ -19,7 +20,10 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-/** A real SMTP server on 127.0.0.1 (random port) that parses what it receives with mailparser. */
+/**
+ * The one SMTP server of the tests: real, on 127.0.0.1 (random port), keeping every message it accepts with its
+ * envelope and parsed by mailparser. `reply` can reject chosen attempts with an SMTP code.
+ */
 export async function startSmtpSink(
   reply: (attempt: number) => number | undefined = () => undefined,
 ): Promise<SmtpSink> {
@@ -72,4 +76,9 @@ export async function startSmtpSink(
   sink.url = `smtp://127.0.0.1:${port}`;
   sink.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return sink;
+}
+
+/** A nodemailer transport to a sink's port, without TLS. */
+export function sinkTransport(port: number) {
+  return nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true });
 }

@@ -1,0 +1,59 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Db } from '../../src/store/db.js';
+import { openStore } from '../../src/store/open.js';
+
+/** The PostgreSQL server of this test run (DATABASE_URL; CI sets it), or undefined. */
+export const postgresUrl = process.env.DATABASE_URL;
+
+/**
+ * The store drivers (`Db.driver`) every store test runs on, for `describe.each`: embedded PGlite in memory always,
+ * PostgreSQL too when DATABASE_URL is set. Each `open()` returns a fresh connection with migrations applied.
+ */
+export const DRIVERS: Array<[driver: Db['driver'], open: () => Promise<Db>]> = [
+  ['pglite', () => openStore({ memory: true })],
+];
+if (postgresUrl) DRIVERS.push(['postgres', () => openStore({ databaseUrl: postgresUrl })]);
+
+/** A site id no other test (or parallel test file on a shared PostgreSQL) uses. */
+export function uniqueSite(label: string): string {
+  return `t-${label}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Deletes everything sync wrote for `site`. */
+export async function dropSite(db: Db, site: string): Promise<void> {
+  for (const table of [
+    'activities',
+    'issues',
+    'people',
+    'sprints',
+    'sync_cursors',
+    'discovery_cache',
+    'sync_item_accounting',
+  ]) {
+    await db.query(`DELETE FROM ${table} WHERE site = $1`, [site]);
+  }
+}
+
+/**
+ * A fresh database on the PostgreSQL server at `baseUrl`, for a test file whose processes share one store;
+ * `drop()` removes it.
+ */
+export async function tempDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `rolecall_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

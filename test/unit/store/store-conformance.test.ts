@@ -1,0 +1,425 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Activity } from '../../../src/domain/activity.js';
+import { renderReport } from '../../../src/report/index.js';
+import { iterateActivities, upsertActivities } from '../../../src/store/activities.js';
+import { RunStore } from '../../../src/store/analysis-runs.js';
+import type { Db } from '../../../src/store/db.js';
+import {
+  claimDelivery,
+  getDelivery,
+  listDeliveries,
+  markFailed,
+  markSending,
+  markSent,
+} from '../../../src/store/deliveries.js';
+import { readDiscovery, writeDiscovery } from '../../../src/store/discovery.js';
+import {
+  deletedIssueIds,
+  type IssueRow,
+  liveIssueIds,
+  markIssuesDeleted,
+  restoreIssues,
+  upsertIssues,
+} from '../../../src/store/issues.js';
+import { latestItemAccounting, writeItemAccounting } from '../../../src/store/item-accounting.js';
+import { MIGRATIONS_DIR, migrate } from '../../../src/store/migrate.js';
+import { openStore } from '../../../src/store/open.js';
+import { upsertPeople } from '../../../src/store/people.js';
+import { getReport, listReports, reportIdFor, saveRenderedReport } from '../../../src/store/reports.js';
+import { addSnapshotNotes, latestSnapshotBefore, saveSnapshot, snapshotById } from '../../../src/store/snapshots.js';
+import { upsertSprints } from '../../../src/store/sprints.js';
+import { isProjectKnown, readCursor, writeCursor } from '../../../src/store/sync-cursors.js';
+import { DRIVERS, dropSite, postgresUrl, tempDatabase, uniqueSite } from '../../helpers/stores.js';
+import { orgAnalysis } from '../../report/fixtures/analysis.js';
+
+/**
+ * The store's contract, run once per backend (PGlite always, PostgreSQL when DATABASE_URL is set): whatever the
+ * Db interface and the store modules promise must hold on both. Every test writes under ids of its own, so the
+ * suite can share a PostgreSQL server with other test files running at the same time.
+ */
+
+function fact(site: string, i: number, over: Partial<Activity> = {}): Activity {
+  return {
+    id: `${site}:${1000 + i}:created`,
+    site,
+    project: 'PAY',
+    issueKey: `PAY-${i}`,
+    issueId: String(1000 + i),
+    issueType: 'Story',
+    hierarchyLevel: 0,
+    projectType: 'software',
+    actorId: 'a1',
+    actorName: 'Dana <script>',
+    actorType: 'atlassian',
+    at: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    kind: 'issue.created',
+    detail: { n: i },
+    ...over,
+  };
+}
+
+function issue(site: string, i: number, over: Partial<IssueRow> = {}): IssueRow {
+  return {
+    site,
+    issueId: String(1000 + i),
+    issueKey: `PAY-${i}`,
+    project: 'PAY',
+    issueType: 'Story',
+    hierarchyLevel: 0,
+    statusCategory: 'new',
+    assigneeId: null,
+    parentId: null,
+    components: [],
+    linkCount: 0,
+    storyPoints: null,
+    sprintIds: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-02T00:00:00.000Z',
+    ...over,
+  };
+}
+
+const MIGRATION_FILES = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f));
+
+const count = async (db: Db, sql: string, params: unknown[]) =>
+  (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]?.n;
+
+let rendered: ReturnType<typeof renderReport> | undefined;
+/** The org fixture in every format (rendered once per file: the email's charts take a moment). */
+const orgReport = () => {
+  rendered ??= renderReport(orgAnalysis(), { formats: ['html', 'email', 'md', 'csv', 'json'] });
+  return rendered;
+};
+
+describe.each(DRIVERS)('the store on %s', (driver, open) => {
+  let db: Db;
+  const site = uniqueSite('conformance');
+  const tag = randomUUID().slice(0, 8);
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(async () => {
+    await dropSite(db, site);
+    await db.query('DELETE FROM analysis_snapshots WHERE site = $1', [site]);
+    await db.query('DELETE FROM reports WHERE name LIKE $1', [`%-${tag}`]);
+    await db.query('DELETE FROM deliveries WHERE report LIKE $1', [`%-${tag}`]);
+    await db.query('DELETE FROM analysis_runs WHERE id LIKE $1', [`%-${tag}`]);
+    await db.close();
+  });
+
+  describe('the Db interface', () => {
+    it('names its driver', () => {
+      expect(db.driver).toBe(driver);
+    });
+
+    it('returns rows with their PostgreSQL types as JavaScript values', async () => {
+      const [row] = await db.query(
+        'SELECT $1::int AS n, $2::timestamptz AS at, $3::jsonb AS doc, $4::text AS note, $5::text[] AS list, $6::boolean AS yes, 9007199254740::bigint AS big',
+        [7, '2026-11-28T10:00:00Z', '{"a":[1,"x"]}', null, ['p', 'q'], true],
+      );
+      expect(row).toEqual({
+        n: 7,
+        at: new Date('2026-11-28T10:00:00Z'),
+        doc: { a: [1, 'x'] },
+        note: null,
+        list: ['p', 'q'],
+        yes: true,
+        big: 9007199254740,
+      });
+    });
+
+    it('fails a statement with PostgreSQL’s message and code, and keeps working', async () => {
+      await upsertPeople(db, [{ site, accountId: 'dup', displayName: 'D', accountType: 'atlassian', active: true }]);
+      const err = await db
+        .query(
+          `INSERT INTO people (site, account_id, display_name, account_type, active) VALUES ($1, 'dup', 'D', 'atlassian', true)`,
+          [site],
+        )
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(/duplicate key/);
+      expect((err as { code?: string }).code).toBe('23505');
+      expect(await db.query('SELECT 2 AS n')).toEqual([{ n: 2 }]);
+    });
+
+    it('commits a transaction whole and returns its value', async () => {
+      const value = await db.transaction(async (tx) => {
+        await upsertActivities(tx, [fact(site, 900_001), fact(site, 900_002)]);
+        return 'done';
+      });
+      expect(value).toBe('done');
+      expect(await count(db, 'activities WHERE site = $1 AND issue_id IN ($2, $3)', [site, '901001', '901002'])).toBe(
+        2,
+      );
+    });
+
+    it('rolls a failed transaction back whole, and rethrows its error', async () => {
+      await expect(
+        db.transaction(async (tx) => {
+          await upsertActivities(tx, [fact(site, 900_003)]);
+          await tx.query('SELECT 1/0');
+        }),
+      ).rejects.toThrow(/division by zero/);
+      await expect(
+        db.transaction(async (tx) => {
+          await upsertActivities(tx, [fact(site, 900_004)]);
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      expect(await count(db, 'activities WHERE site = $1 AND issue_id IN ($2, $3)', [site, '901003', '901004'])).toBe(
+        0,
+      );
+      // The connection is usable afterwards, outside any transaction.
+      await upsertActivities(db, [fact(site, 900_005)]);
+      expect(await count(db, 'activities WHERE site = $1 AND issue_id = $2', [site, '901005'])).toBe(1);
+    });
+  });
+
+  describe('migrations', () => {
+    it('are all recorded once, and re-running them changes nothing', async () => {
+      expect(await migrate(db)).toEqual([]);
+      const recorded = (await db.query<{ id: string }>('SELECT id FROM schema_migrations ORDER BY id')).map(
+        (r) => r.id,
+      );
+      expect(recorded).toEqual(expect.arrayContaining(MIGRATION_FILES));
+      expect(new Set(recorded).size).toBe(recorded.length);
+    });
+
+    it('leave nothing behind when one of them fails: not its table, not the one before it, not their records', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'rolecall-migrations-'));
+      const table = `conformance_${tag}`;
+      try {
+        writeFileSync(join(dir, '900_conformance_ok.sql'), `CREATE TABLE ${table} (id int);`);
+        writeFileSync(join(dir, '901_conformance_broken.sql'), 'CREATE TABLE broken (id no_such_type);');
+        await expect(migrate(db, dir)).rejects.toThrow(/no_such_type/);
+        expect(await count(db, 'information_schema.tables WHERE table_name = $1', [table])).toBe(0);
+        expect(await count(db, 'schema_migrations WHERE id LIKE $1', ['90%_conformance_%'])).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it.runIf(driver === 'postgres')('migrate a fresh database from two connections at once', async () => {
+      const fresh = await tempDatabase(postgresUrl ?? '');
+      try {
+        const both = await Promise.all([openStore({ databaseUrl: fresh.url }), openStore({ databaseUrl: fresh.url })]);
+        const [row] = await both[0].query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+        expect(row?.n).toBe(MIGRATION_FILES.length);
+        await Promise.all(both.map((d) => d.close()));
+      } finally {
+        await fresh.drop();
+      }
+    });
+  });
+
+  describe('upserts are idempotent', () => {
+    it('activities: a bulk upsert twice stores each fact once and streams them back unchanged, in time order', async () => {
+      const own = `${site}-bulk`;
+      const facts = Array.from({ length: 12_001 }, (_, i) => fact(own, i));
+      expect(await upsertActivities(db, facts)).toBe(12_001);
+      expect(await upsertActivities(db, facts.slice(0, 10))).toBe(10);
+      const back: Activity[] = [];
+      for await (const a of iterateActivities(db, { site: own, project: 'PAY' }, 5000)) back.push(a);
+      expect(back).toHaveLength(12_001);
+      expect(back[0]).toEqual(facts[0]);
+      expect(back[12_000]).toEqual(facts[12_000]);
+      await dropSite(db, own);
+    });
+
+    it('issues: the last version wins, and deleting and restoring an issue takes its facts along', async () => {
+      await upsertIssues(db, [issue(site, 1), issue(site, 2)]);
+      await upsertIssues(db, [issue(site, 1, { statusCategory: 'done', storyPoints: 3 })]);
+      const [row] = await db.query<{ status_category: string; story_points: number }>(
+        'SELECT status_category, story_points FROM issues WHERE site = $1 AND issue_id = $2',
+        [site, '1001'],
+      );
+      expect(row).toEqual({ status_category: 'done', story_points: 3 });
+      expect((await liveIssueIds(db, site, 'PAY')).sort()).toEqual(['1001', '1002']);
+
+      await upsertActivities(db, [fact(site, 1)]);
+      expect(await markIssuesDeleted(db, site, ['1001'], '2026-02-01T00:00:00Z')).toBe(1);
+      expect(await deletedIssueIds(db, site, 'PAY')).toEqual(['1001']);
+      expect(
+        await count(db, 'activities WHERE site = $1 AND deleted_at IS NULL AND issue_id = $2', [site, '1001']),
+      ).toBe(0);
+      await restoreIssues(db, site, ['1001']);
+      expect(await deletedIssueIds(db, site, 'PAY')).toEqual([]);
+      expect(
+        await count(db, 'activities WHERE site = $1 AND deleted_at IS NULL AND issue_id = $2', [site, '1001']),
+      ).toBe(1);
+    });
+
+    it('people and sprints: one row per id, holding the last values', async () => {
+      const person = { site, accountId: 'p1', displayName: 'Old', accountType: 'atlassian', active: true };
+      await upsertPeople(db, [person, { ...person, displayName: 'Dup in one batch' }]);
+      await upsertPeople(db, [{ ...person, displayName: 'New', active: false }]);
+      expect(
+        await db.query('SELECT display_name, active FROM people WHERE site = $1 AND account_id = $2', [site, 'p1']),
+      ).toEqual([{ display_name: 'New', active: false }]);
+
+      const sprint = {
+        site,
+        sprintId: '7',
+        boardId: '1',
+        project: 'PAY',
+        name: 'Sprint 7',
+        state: 'active',
+        startDate: '2026-01-07T10:00:00.000Z',
+        endDate: null,
+        completeDate: null,
+      };
+      await upsertSprints(db, [sprint]);
+      await upsertSprints(db, [{ ...sprint, state: 'closed', completeDate: '2026-01-21T10:00:00.000Z' }]);
+      const sprints = await db.query<{ state: string; complete_date: Date }>(
+        'SELECT state, complete_date FROM sprints WHERE site = $1 AND sprint_id = $2',
+        [site, '7'],
+      );
+      expect(sprints).toEqual([{ state: 'closed', complete_date: new Date('2026-01-21T10:00:00.000Z') }]);
+    });
+
+    it('sync cursors, the discovery cache and item accounting: written twice, read back as last written', async () => {
+      const cursor = {
+        site,
+        project: 'CUR',
+        watermark: '2026-01-01T00:00:00.000Z',
+        lastFullAt: null,
+        lastReconcileAt: null,
+        lastSummary: { facts: 1 },
+      };
+      expect(await isProjectKnown(db, 'CUR', site)).toBe(false);
+      await writeCursor(db, cursor);
+      await writeCursor(db, { ...cursor, watermark: '2026-02-01T00:00:00.000Z', lastSummary: { facts: 2 } });
+      expect(await readCursor(db, site, 'CUR')).toEqual({
+        ...cursor,
+        watermark: '2026-02-01T00:00:00.000Z',
+        lastSummary: { facts: 2 },
+      });
+      expect(await isProjectKnown(db, 'CUR', site)).toBe(true);
+      expect(await readCursor(db, site, 'NOPE')).toBeUndefined();
+
+      await writeDiscovery(db, site, 'fields', [{ id: 'old' }]);
+      await writeDiscovery(db, site, 'fields', [{ id: 'customfield_10016', name: 'Story Points' }]);
+      expect(await readDiscovery(db, site, 'fields', 60_000)).toEqual([
+        { id: 'customfield_10016', name: 'Story Points' },
+      ]);
+      expect(await readDiscovery(db, site, 'boards', 60_000)).toBeUndefined();
+
+      const run = { site, project: 'PAY', syncedAt: '2026-03-01T00:00:00.000Z', full: true, seen: 10, mapped: 8 };
+      await writeItemAccounting(db, { ...run, ignored: { 'not a role signal': 2 }, fields: [] });
+      await writeItemAccounting(db, { ...run, seen: 12, ignored: { 'not a role signal': 4 }, fields: [] });
+      await writeItemAccounting(db, { ...run, syncedAt: '2026-02-01T00:00:00.000Z', seen: 1, ignored: {}, fields: [] });
+      expect(await latestItemAccounting(db, site)).toEqual([
+        { ...run, seen: 12, ignored: { 'not a role signal': 4 }, fields: [] },
+      ]);
+    });
+  });
+
+  describe('round trips', () => {
+    it('snapshots: by id, the latest before an instant, with notes appended; re-saving an id replaces it', async () => {
+      const key = { site, scope: 'team:Payments', windowDays: 90 };
+      await saveSnapshot(db, key, { id: `an-1-${tag}`, asOf: '2026-11-01T00:00:00.000Z', result: { v: 1 } });
+      await saveSnapshot(db, key, { id: `an-2-${tag}`, asOf: '2026-11-08T00:00:00.000Z', result: { v: 2 } });
+      await saveSnapshot(db, key, { id: `an-2-${tag}`, asOf: '2026-11-08T00:00:00.000Z', result: { v: 3 } });
+      expect(await snapshotById(db, `an-2-${tag}`)).toEqual({
+        id: `an-2-${tag}`,
+        asOf: '2026-11-08T00:00:00.000Z',
+        result: { v: 3 },
+      });
+      expect((await latestSnapshotBefore(db, key, '2026-11-07T00:00:00.000Z'))?.id).toBe(`an-1-${tag}`);
+      expect((await latestSnapshotBefore(db, key, '2026-12-01T00:00:00.000Z'))?.id).toBe(`an-2-${tag}`);
+      expect(await latestSnapshotBefore(db, key, '2026-10-01T00:00:00.000Z')).toBeNull();
+      expect(await latestSnapshotBefore(db, { ...key, windowDays: 30 }, '2026-12-01T00:00:00.000Z')).toBeNull();
+
+      await addSnapshotNotes(db, `an-2-${tag}`, ['Partial report: PAY failed']);
+      await addSnapshotNotes(db, `an-2-${tag}`, ['and again']);
+      expect((await snapshotById(db, `an-2-${tag}`))?.result).toEqual({
+        v: 3,
+        notes: ['Partial report: PAY failed', 'and again'],
+      });
+      expect(await snapshotById(db, 'nope')).toBeNull();
+    });
+
+    it('reports: every rendered format, the email with its images byte for byte, one row per period', async () => {
+      const name = `weekly-${tag}`;
+      const report = orgReport();
+      const id = reportIdFor({ name, period: '2026-W48' });
+      expect(id).toBe(`rep-${name}-2026-W48`);
+      await saveRenderedReport(db, { id, name, period: '2026-W48', analysisId: 'an_org', rendered: report });
+      await saveRenderedReport(db, { id, name, period: '2026-W48', analysisId: 'an_org2', rendered: report });
+
+      const stored = await getReport(db, id);
+      expect(stored).toMatchObject({ id, name, period: '2026-W48', analysisId: 'an_org2' });
+      expect(stored?.html).toBe(report.html);
+      expect(stored?.md).toBe(report.md);
+      expect(stored?.csv).toBe(report.csv);
+      expect(stored?.json).toBe(report.json);
+      expect(stored?.email?.subject).toBe(report.email?.subject);
+      expect(stored?.email?.attachments).toHaveLength(report.email?.attachments.length ?? -1);
+      for (const a of stored?.email?.attachments ?? []) {
+        expect(a.content.equals(report.email!.attachments.find((b) => b.cid === a.cid)!.content)).toBe(true);
+      }
+      expect(await listReports(db, { name })).toHaveLength(1);
+      expect(await getReport(db, 'nope')).toBeUndefined();
+    });
+
+    it('deliveries: one claim per destination; only the claim’s token moves it; a failed one can be claimed again', async () => {
+      const claim = { report: `weekly-${tag}`, period: '2026-W48', staleAfterMs: 600_000 };
+      const first = await claimDelivery(db, { ...claim, recipient: 'Lead@Example.com', token: 't1' });
+      expect(first).toEqual({ claimed: true, key: `weekly-${tag}/2026-W48/lead@example.com` });
+      const again = await claimDelivery(db, { ...claim, recipient: 'lead@example.com', token: 't2' });
+      expect(again).toMatchObject({ claimed: false, existing: { status: 'claimed', recipient: 'Lead@Example.com' } });
+
+      expect(await markSending(db, first.key, 't2')).toBe(false);
+      expect(await markSending(db, first.key, 't1')).toBe(true);
+      await markSent(db, first.key, 't1', '<m1@example.com>');
+      expect(await getDelivery(db, first.key)).toMatchObject({
+        status: 'sent',
+        attempts: 1,
+        messageId: '<m1@example.com>',
+        channel: 'email',
+      });
+
+      const slack = await claimDelivery(db, { ...claim, recipient: '#leads', channel: 'slack', token: 't3' });
+      expect(slack.key).toBe(`weekly-${tag}/2026-W48/slack:#leads`);
+      await markFailed(db, slack.key, 't3', 'channel_not_found');
+      expect(await claimDelivery(db, { ...claim, recipient: '#leads', channel: 'slack', token: 't4' })).toEqual({
+        claimed: true,
+        key: slack.key,
+      });
+      expect((await listDeliveries(db, { report: claim.report })).map((d) => [d.channel, d.status])).toEqual([
+        ['email', 'sent'],
+        ['slack', 'claimed'],
+      ]);
+    });
+
+    it('analysis runs: created queued, moved through stages, completed at the final one; the first failure stays', async () => {
+      const runs = new RunStore(db);
+      const base = { finalStage: 'render' as const, request: { teams: ['Payments'] }, rootQueue: 'render' };
+      await runs.create({ ...base, id: `run-ok-${tag}`, rootJobId: 'j1' });
+      expect(await runs.get(`run-ok-${tag}`)).toMatchObject({ state: 'queued', stage: null, request: base.request });
+      await runs.stageStarted(`run-ok-${tag}`, 'analyze', { done: 1 });
+      await runs.stageDone(`run-ok-${tag}`, 'analyze', { analysisId: 'an-1' });
+      expect(await runs.get(`run-ok-${tag}`)).toMatchObject({
+        state: 'running',
+        stage: 'analyze',
+        progress: { done: 1 },
+      });
+      await runs.stageDone(`run-ok-${tag}`, 'render', { reportId: 'rep-1' });
+      expect(await runs.get(`run-ok-${tag}`)).toMatchObject({
+        state: 'completed',
+        analysisId: 'an-1',
+        reportId: 'rep-1',
+      });
+
+      await runs.create({ ...base, id: `run-bad-${tag}`, rootJobId: 'j2' });
+      await runs.failed(`run-bad-${tag}`, 'jira.sync: 401');
+      await runs.failed(`run-bad-${tag}`, 'child failed');
+      expect(await runs.get(`run-bad-${tag}`)).toMatchObject({ state: 'failed', error: 'jira.sync: 401' });
+      expect(await runs.get('nope')).toBeUndefined();
+    });
+  });
+});
