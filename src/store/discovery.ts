@@ -19,3 +19,11 @@ export async function writeDiscovery(db: Db, site: string, key: string, value: u
     [site, key, JSON.stringify(value)],
   );
 }
+
+/** Replaces the sprints of a project's cached discovery (`project:KEY`), keeping its fetch time. */
+export async function writeDiscoveredSprints(db: Db, site: string, project: string, sprints: unknown[]): Promise<void> {
+  await db.query(
+    `UPDATE discovery_cache SET value = jsonb_set(value, '{sprints}', $3::jsonb) WHERE site = $1 AND key = $2`,
+    [site, `project:${project}`, JSON.stringify(sprints)],
+  );
+}

@@ -6,10 +6,10 @@ import { isJiraError } from '../jira/errors.js';
 import type { JiraFieldInfo, JiraSprint } from '../jira/schemas.js';
 import type { JiraSite } from '../jira/site.js';
 import type { Db } from '../store/db.js';
-import { readDiscovery, writeDiscovery } from '../store/discovery.js';
+import { readDiscovery, writeDiscoveredSprints, writeDiscovery } from '../store/discovery.js';
 import { type FieldMap, resolveFields } from './fields.js';
+import { jiraTimeMs } from './jira-time.js';
 import type { IssueTypeInfo, SprintInfo } from './normalise/context.js';
-import { jiraTimeMs } from './normalise/time.js';
 
 /** What a site looks like: cached in `discovery_cache` under `site`. */
 export interface SiteDiscovery {
@@ -250,8 +250,5 @@ export async function cacheDiscovery(
 
 /** Stores refreshed sprints back into the project's cached discovery (keeps its fetch time). */
 export async function cacheSprints(db: Db, siteId: string, project: ProjectDiscovery): Promise<void> {
-  await db.query(
-    `UPDATE discovery_cache SET value = jsonb_set(value, '{sprints}', $3::jsonb) WHERE site = $1 AND key = $2`,
-    [siteId, `project:${project.key}`, JSON.stringify(project.sprints)],
-  );
+  await writeDiscoveredSprints(db, siteId, project.key, project.sprints);
 }

@@ -1,7 +1,7 @@
 import type { JiraSite } from '../jira/site.js';
 import type { Db } from '../store/db.js';
 import { deletedIssueIds, liveIssueIds, markIssuesDeleted, restoreIssues } from '../store/issues.js';
-import { walkSearch } from './collect.js';
+import { walkSearch } from './search-walk.js';
 
 /** Ids per census page: Jira allows 5000 when only ids are asked for. */
 export const CENSUS_PAGE = 5000;

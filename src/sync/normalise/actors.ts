@@ -1,5 +1,6 @@
 import type { ActorType } from '../../domain/activity.js';
 import type { JiraUser } from '../../jira/schemas.js';
+import type { PersonRow } from '../../store/people.js';
 
 export interface Actor {
   actorId: string;
@@ -29,4 +30,17 @@ export function actorOf(user: JiraUser | null | undefined): Actor {
   let actorType: ActorType = user.accountType ? (ACCOUNT_TYPES[user.accountType] ?? 'unknown') : 'atlassian';
   if (!actorId || isAnonymised(user)) actorType = 'unknown';
   return { actorId, actorName, actorType };
+}
+
+/** The `people` row of an account, if it has an id. */
+export function personRow(site: string, user: JiraUser | null | undefined): PersonRow | undefined {
+  const a = actorOf(user);
+  if (!a.actorId) return undefined;
+  return {
+    site,
+    accountId: a.actorId,
+    displayName: a.actorName,
+    accountType: user?.accountType ?? (a.actorType === 'unknown' ? 'unknown' : 'atlassian'),
+    active: user?.active ?? true,
+  };
 }

@@ -1,4 +1,5 @@
 import type { ProjectType } from '../../domain/activity.js';
+import type { Discovered } from '../discovery.js';
 import type { FieldMap } from '../fields.js';
 
 /** A sprint as sync needs it for phases and inference (times in epoch ms). */
@@ -48,4 +49,20 @@ export const PLANNING_WINDOW_MS = 7 * 24 * 60 * 60_000;
 /** Whether a change at `atMs` falls in the closing window of a sprint completed at `completeMs`. */
 export function inClosingWindow(atMs: number, completeMs: number | undefined): boolean {
   return completeMs !== undefined && atMs >= completeMs && atMs - completeMs <= CLOSING_WINDOW_MS;
+}
+
+/** The context of a project as discovered; what issues teach later is added as they are written. */
+export function normaliseContext(siteId: string, d: Discovered): NormaliseContext {
+  return {
+    site: siteId,
+    project: d.project.key,
+    projectType: d.project.projectType,
+    fields: d.fields,
+    issueTypes: d.site.issueTypes,
+    statusCategories: { ...d.site.statusCategories },
+    sprints: Object.fromEntries(d.project.sprints.map((s) => [String(s.id), s])),
+    versionNames: Object.fromEntries(d.project.versions.map((v) => [v.id, v.name])),
+    componentNames: Object.fromEntries((d.project.components ?? []).map((c) => [c.id, c.name])),
+    userKeyByName: {},
+  };
 }

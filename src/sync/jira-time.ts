@@ -1,4 +1,4 @@
-import { zonedParts } from '../../util/zoned-time.js';
+import { zonedParts } from '../util/zoned-time.js';
 
 const COMPACT_OFFSET = /([+-])(\d{2})(\d{2})$/;
 

@@ -1,0 +1,105 @@
+import { readCursor } from '../store/sync-cursors.js';
+import { readCachedDiscovery } from './discovery.js';
+import type { RunState, SyncOptions } from './options.js';
+import { failedSummary, isSiteWide, type ProjectSyncSummary, type SyncSummary } from './summary.js';
+import { syncProject } from './sync-project.js';
+
+/**
+ * Syncs projects, each all-or-nothing: its facts, issues, inferred sprint facts and cursor are written in one
+ * transaction, so a failure leaves the store as it was. A failed project is reported in the summary and the
+ * others still run, unless the failure is site-wide (credentials, URL).
+ *
+ * Projects overlap by one: the next starts fetching once the current one has nothing left to ask Jira, while the
+ * current one finishes its writes. The embedded store grants the next project's transaction when the current
+ * one has committed, so the network never idles at a project boundary waiting for the store.
+ */
+export async function syncProjects(opts: SyncOptions): Promise<SyncSummary> {
+  const started = performance.now();
+  const { site } = opts;
+  const stats0 = site.stats;
+  const run = await readRunState(opts);
+  const projects = await runProjects(opts, run);
+  const stats = site.stats;
+  return {
+    site: site.id,
+    flavour: site.flavour,
+    ok: projects.every((p) => p.ok),
+    projects,
+    requests: stats.requests - stats0.requests,
+    rateLimitWaits: stats.rateLimited - stats0.rateLimited,
+    rateLimitWaitMs: stats.rateLimitWaitMs - stats0.rateLimitWaitMs,
+    durationMs: Math.round(performance.now() - started),
+  };
+}
+
+/** Cursors and cached discovery of every project, read before the first starts. */
+async function readRunState(opts: SyncOptions): Promise<RunState> {
+  const { db, site } = opts;
+  const run: RunState = {
+    cursors: new Map(),
+    cached: await readCachedDiscovery(db, site.id, opts.projects, opts.config),
+  };
+  for (const project of opts.projects) {
+    const cursor = await readCursor(db, site.id, project);
+    if (cursor) run.cursors.set(project, cursor);
+  }
+  return run;
+}
+
+/** A site-wide failure (or the caller's abort), kept to be thrown once every project in flight has ended. */
+type Fatal = { error: unknown } | undefined;
+
+/** Runs the projects overlapped by one, and returns their summaries in order; throws a site-wide failure. */
+async function runProjects(opts: SyncOptions, run: RunState): Promise<ProjectSyncSummary[]> {
+  // One project's site-wide failure stops the others in flight.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const failure: { fatal: Fatal } = { fatal: undefined };
+  const outcomes: Array<Promise<ProjectSyncSummary>> = [];
+  try {
+    for (const [index, project] of opts.projects.entries()) {
+      if (failure.fatal || stop.signal.aborted) break;
+      const { outcome, handOver } = startProject(opts, run, project, index, stop, failure);
+      outcomes.push(outcome);
+      await handOver;
+    }
+    await Promise.allSettled(outcomes);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+  if (failure.fatal) throw failure.fatal.error;
+  return Promise.all(outcomes);
+}
+
+/**
+ * Starts one project. `handOver` resolves once it has nothing left to ask Jira (or has ended); `outcome` is its
+ * summary, a failed one when the failure was its own.
+ */
+function startProject(
+  opts: SyncOptions,
+  run: RunState,
+  project: string,
+  index: number,
+  stop: AbortController,
+  failure: { fatal: Fatal },
+): { outcome: Promise<ProjectSyncSummary>; handOver: Promise<void> } {
+  let networkDone!: () => void;
+  const handOver = new Promise<void>((resolve) => {
+    networkDone = resolve;
+  });
+  const outcome = syncProject({ ...opts, signal: stop.signal }, project, index, run, networkDone)
+    .catch((err: unknown): ProjectSyncSummary => {
+      if (isSiteWide(err) || opts.signal?.aborted) {
+        failure.fatal ??= { error: opts.signal?.aborted ? (opts.signal.reason ?? err) : err };
+        stop.abort(err);
+        throw err;
+      }
+      if (stop.signal.aborted) throw err;
+      opts.log?.error({ project, err }, 'project sync failed');
+      return failedSummary(project, !!opts.full, err);
+    })
+    .finally(networkDone);
+  outcome.catch(() => {});
+  return { outcome, handOver };
+}

@@ -1,0 +1,59 @@
+import { upsertActivities } from '../store/activities.js';
+import type { Db } from '../store/db.js';
+import { upsertIssues } from '../store/issues.js';
+import { upsertPeople } from '../store/people.js';
+import { learnFromBundles, normaliseBundles } from './normalise/bundles.js';
+import type { NormaliseContext } from './normalise/context.js';
+import type { IssueBundle } from './normalise/issue.js';
+import { ItemTally } from './normalise/item-accounting.js';
+
+/** Facts and rows go to the store in batches of this many issues, inside the project's transaction. */
+const WRITE_BATCH_ISSUES = 200;
+/** Written batches the store may still be working on while the next one is normalised. */
+const WRITES_IN_FLIGHT = 2;
+
+/**
+ * Normalises collected issues and writes their facts, issue rows and people in the project's transaction.
+ * Statements reach the store in order; the next batch is normalised while the store writes the previous ones
+ * (at most WRITES_IN_FLIGHT outstanding), so neither waits for the other.
+ */
+export class IssueWriter {
+  factsWritten = 0;
+  readonly tally = new ItemTally();
+  private readonly inFlight: Array<Promise<unknown>> = [];
+
+  constructor(
+    private readonly store: Promise<Db>,
+    private readonly ctx: NormaliseContext,
+    /** Sprints whose inferred facts need recomputing: those the written Sprint changes name are added. */
+    private readonly touchedSprints: Set<number>,
+    /** Runs before each write (the sprint refresh: phases need current sprint dates). */
+    private readonly beforeWrite: () => Promise<void>,
+  ) {}
+
+  /** Called by the collection with finished issues, one call at a time. */
+  readonly write = async (bundles: IssueBundle[]): Promise<void> => {
+    await this.beforeWrite();
+    const tx = await this.store;
+    for (let i = 0; i < bundles.length; i += WRITE_BATCH_ISSUES) {
+      const slice = bundles.slice(i, i + WRITE_BATCH_ISSUES);
+      learnFromBundles(this.ctx, slice);
+      const { facts, rows, people } = normaliseBundles(slice, this.ctx, this.tally, this.touchedSprints);
+      const written = Promise.all([
+        upsertActivities(tx, facts).then((n) => {
+          this.factsWritten += n;
+        }),
+        upsertIssues(tx, rows),
+        upsertPeople(tx, people),
+      ]);
+      written.catch(() => {});
+      this.inFlight.push(written);
+      while (this.inFlight.length > WRITES_IN_FLIGHT) await this.inFlight.shift();
+    }
+  };
+
+  /** Waits for the writes still in flight. */
+  async flush(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+}
