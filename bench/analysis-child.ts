@@ -16,14 +16,22 @@ export interface AnalyzeRequest {
   runs: number;
 }
 
-export interface AnalyzeReply {
-  openMs: number;
+export interface AnalyzeRuns {
   runsMs: number[];
-  rssBeforeBytes: number;
-  peakRssBytes: number;
   teams: number;
   people: number;
   findings: number;
+}
+
+export interface AnalyzeReply extends AnalyzeRuns {
+  openMs: number;
+  rssBeforeBytes: number;
+  /** Peak RSS after the roll-up runs (before the baseline's). */
+  peakRssBytes: number;
+  /** The same analyses from every raw fact of the window (the pre-roll-up path), after the roll-up runs. */
+  baseline: AnalyzeRuns;
+  /** Whether both paths gave the same result, field for field. */
+  identical: boolean;
 }
 
 serveParent(async (msg: ChildMessage) => {
@@ -35,15 +43,29 @@ serveParent(async (msg: ChildMessage) => {
   const openMs = performance.now() - t;
   try {
     const rssBeforeBytes = process.memoryUsage.rss();
-    const runsMs: number[] = [];
-    let shape = { teams: 0, people: 0, findings: 0 };
-    for (let i = 0; i < req.runs; i++) {
-      t = performance.now();
-      const r = await analyze({ db, config, asOf: req.asOf, site: req.site });
-      runsMs.push(performance.now() - t);
-      shape = { teams: r.teams.length, people: r.people.length, findings: r.findings.length };
-    }
-    const reply: AnalyzeReply = { openMs, runsMs, rssBeforeBytes, peakRssBytes: peakRssBytes(), ...shape };
+    const runs = async (aggregateSource: 'facts' | 'rollups') => {
+      const runsMs: number[] = [];
+      let result: Awaited<ReturnType<typeof analyze>> | undefined;
+      for (let i = 0; i < req.runs; i++) {
+        t = performance.now();
+        result = await analyze({ db, config, asOf: req.asOf, site: req.site, save: false, aggregateSource });
+        runsMs.push(performance.now() - t);
+      }
+      const r = result!;
+      return { runsMs, result: r, teams: r.teams.length, people: r.people.length, findings: r.findings.length };
+    };
+    const { result, ...fromRollups } = await runs('rollups');
+    const peak = peakRssBytes();
+    const { result: baselineResult, ...baseline } = await runs('facts');
+    const comparable = (r: typeof result) => JSON.stringify({ ...r, id: null, generatedAt: null });
+    const reply: AnalyzeReply = {
+      openMs,
+      rssBeforeBytes,
+      peakRssBytes: peak,
+      ...fromRollups,
+      baseline,
+      identical: comparable(result) === comparable(baselineResult),
+    };
     return reply as unknown as Record<string, unknown>;
   } finally {
     await db.close();

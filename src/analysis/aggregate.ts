@@ -1,7 +1,8 @@
 import type { RuleSet } from '../classify/rule-set.js';
-import { compileRuleCase } from '../classify/sql.js';
+import { compileRuleCase, type RuleSource, rulesFitRollups } from '../classify/sql.js';
 import type { ActorType } from '../domain/activity.js';
 import type { Db } from '../store/db.js';
+import { ROLLUP_DAY_MS } from '../store/rollups.js';
 
 /**
  * One group of facts: same project, actor, deciding rule, hierarchy level and (local) week. `sampleFactId` is a
@@ -28,6 +29,12 @@ export interface AggregateQuery {
   until: string;
   /** The window's weeks (from windowWeeks): facts are bucketed by these boundaries. */
   weeks: readonly WindowWeek[];
+  /**
+   * Where the numbers come from: `rollups` (default when the rules fit them) or every raw fact of the window
+   * (`facts`: the reference the roll-up path is tested against, and the benchmark's baseline). Both give the
+   * same rows.
+   */
+  source?: RuleSource;
 }
 
 export interface WindowWeek {
@@ -53,35 +60,52 @@ interface RawRow {
 const iso = (v: Date | string) => new Date(v).toISOString();
 
 /**
- * The aggregation reads most of the table's rows for the window: a sequential scan feeding a hash aggregate is far
- * cheaper than the index scan plus sort the planner picks when it cannot estimate the number of groups.
+ * The aggregation of raw facts reads most of the table's rows for the window: a sequential scan feeding a hash
+ * aggregate is far cheaper than the index scan plus sort the planner picks when it cannot estimate the number of
+ * groups.
  */
 const SCAN_SETTINGS =
   "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL work_mem = '128MB'";
+/** The roll-up aggregation reads a few rows per person and day through the primary key; groups hash. */
+const ROLLUP_SETTINGS = "SET LOCAL enable_sort = off; SET LOCAL work_mem = '64MB'";
+
+const GROUPED_COLUMNS = `project, actor_id, actor_type, rule_idx, level, week_idx,
+  sum(facts)::int AS facts, min(first_at) AS first_at, max(last_at) AS last_at, max(sample_id) AS sample_id`;
 
 /**
- * Classifies and aggregates every live fact of the scope in one pass inside the database: the rule set compiled
- * to a CASE expression, grouped by (project, actor, rule, level, week). Weeks are found by binary search over the
- * window's week boundaries (width_bucket), exact in any time zone. Memory is proportional to the number of groups,
- * not facts; cost is one scan of the window.
+ * Classifies and aggregates every live fact of the scope inside the database: the rule set compiled to a CASE
+ * expression, grouped by (project, actor, rule, level, week). Weeks are found by binary search over the window's
+ * week boundaries (width_bucket), exact in any time zone. Memory is proportional to the number of groups, not
+ * facts.
+ *
+ * From roll-ups (the default), the cost follows people × days, not facts: whole UTC days inside the window and
+ * inside one week come from `activity_rollups` (the CASE applied to their classifying attributes); the days a
+ * window edge or a week boundary cuts (a time zone not aligned with UTC midnight) come from the raw facts of those
+ * days. Both halves carry count, first and last time and the greatest id, so the union aggregates exactly as the
+ * raw facts do.
  */
 export async function aggregateActivity(db: Db, ruleSet: RuleSet, q: AggregateQuery): Promise<AggregateRow[]> {
   if (q.projects.length === 0 || q.weeks.length === 0) return [];
-  const rows = await db.transaction(async (tx) => {
-    await tx.exec(SCAN_SETTINGS);
-    return tx.query<RawRow>(
-      `SELECT a.project, a.actor_id, a.actor_type,
-              (${compileRuleCase(ruleSet, 'a')})::int AS rule_idx,
-              a.hierarchy_level::int AS level,
-              width_bucket(a.at, $5::timestamptz[]) AS week_idx,
-              count(*)::int AS facts, min(a.at) AS first_at, max(a.at) AS last_at, max(a.id) AS sample_id
-       FROM activities a
-       WHERE a.site = $1 AND a.project = ANY($2::text[]) AND a.at >= $3::timestamptz AND a.at < $4::timestamptz
-         AND a.deleted_at IS NULL
-       GROUP BY a.project, a.actor_id, a.actor_type, rule_idx, level, week_idx`,
-      [q.site, [...q.projects], q.since, q.until, q.weeks.map((w) => w.start)],
-    );
-  });
+  const source = q.source ?? (rulesFitRollups(ruleSet) ? 'rollups' : 'facts');
+  const weekStarts = q.weeks.map((w) => w.start);
+  const rows =
+    source === 'facts'
+      ? await db.transaction(async (tx) => {
+          await tx.exec(SCAN_SETTINGS);
+          return tx.query<RawRow>(
+            `SELECT a.project, a.actor_id, a.actor_type,
+                    (${compileRuleCase(ruleSet, 'a')})::int AS rule_idx,
+                    a.hierarchy_level::int AS level,
+                    width_bucket(a.at, $5::timestamptz[]) AS week_idx,
+                    count(*)::int AS facts, min(a.at) AS first_at, max(a.at) AS last_at, max(a.id) AS sample_id
+             FROM activities a
+             WHERE a.site = $1 AND a.project = ANY($2::text[]) AND a.at >= $3::timestamptz AND a.at < $4::timestamptz
+               AND a.deleted_at IS NULL
+             GROUP BY a.project, a.actor_id, a.actor_type, rule_idx, level, week_idx`,
+            [q.site, [...q.projects], q.since, q.until, weekStarts],
+          );
+        })
+      : await aggregateFromRollups(db, ruleSet, q, weekStarts);
   return rows.map((r) => ({
     project: r.project,
     actorId: r.actor_id,
@@ -94,6 +118,92 @@ export async function aggregateActivity(db: Db, ruleSet: RuleSet, q: AggregateQu
     lastAt: iso(r.last_at),
     sampleFactId: r.sample_id,
   }));
+}
+
+/** The UTC days of the window that roll-ups answer whole, and the time ranges left to the raw facts. */
+export interface RollupPlan {
+  /** First and (exclusive) last UTC day start the roll-ups are read for. */
+  fromDay: string;
+  untilDay: string;
+  /** UTC days in [fromDay, untilDay) that a week boundary cuts: read from raw facts instead. */
+  cutDays: string[];
+  /** [from, to) instants read from the raw facts. */
+  raw: Array<{ from: string; to: string }>;
+}
+
+export function rollupPlan(since: string, until: string, weekStarts: readonly string[]): RollupPlan {
+  const s = Date.parse(since);
+  const u = Date.parse(until);
+  const bounds = weekStarts.map((w) => Date.parse(w));
+  const isoOf = (ms: number) => new Date(ms).toISOString();
+  const firstWhole = Math.ceil(s / ROLLUP_DAY_MS) * ROLLUP_DAY_MS;
+  const endWhole = Math.max(firstWhole, Math.floor(u / ROLLUP_DAY_MS) * ROLLUP_DAY_MS);
+  const raw: Array<{ from: number; to: number }> = [];
+  const add = (from: number, to: number) => {
+    if (to <= from) return;
+    const last = raw[raw.length - 1];
+    if (last && last.to === from) last.to = to;
+    else raw.push({ from, to });
+  };
+  const cutDays: string[] = [];
+  add(s, Math.min(firstWhole, u));
+  for (let d = firstWhole; d < endWhole; d += ROLLUP_DAY_MS) {
+    if (bounds.some((b) => b > d && b < d + ROLLUP_DAY_MS)) {
+      cutDays.push(isoOf(d));
+      add(d, d + ROLLUP_DAY_MS);
+    }
+  }
+  add(Math.max(endWhole, s), u);
+  return {
+    fromDay: isoOf(firstWhole),
+    untilDay: isoOf(endWhole),
+    cutDays,
+    raw: raw.map((r) => ({ from: isoOf(r.from), to: isoOf(r.to) })),
+  };
+}
+
+async function aggregateFromRollups(
+  db: Db,
+  ruleSet: RuleSet,
+  q: AggregateQuery,
+  weekStarts: readonly string[],
+): Promise<RawRow[]> {
+  const plan = rollupPlan(q.since, q.until, weekStarts);
+  return db.transaction(async (tx) => {
+    await tx.exec(ROLLUP_SETTINGS);
+    return tx.query<RawRow>(
+      `SELECT ${GROUPED_COLUMNS} FROM (
+         SELECT r.project, r.actor_id, r.actor_type, (${compileRuleCase(ruleSet, 'r', 'rollups')})::int AS rule_idx,
+                r.hierarchy_level::int AS level, width_bucket(r.day, $3::timestamptz[]) AS week_idx,
+                r.facts, r.first_at, r.last_at, r.sample_id
+         FROM activity_rollups r
+         WHERE r.site = $1 AND r.project = ANY($2::text[]) AND r.day >= $4::timestamptz AND r.day < $5::timestamptz
+           AND NOT (r.day = ANY($6::timestamptz[]))
+         UNION ALL
+         SELECT a.project, a.actor_id, a.actor_type, (${compileRuleCase(ruleSet, 'a')})::int,
+                a.hierarchy_level::int, width_bucket(a.at, $3::timestamptz[]), 1, a.at, a.at, a.id
+         FROM unnest($7::timestamptz[], $8::timestamptz[]) AS g(since, until)
+         -- LATERAL: one index range scan per cut range, never a scan of the projects' whole history.
+         CROSS JOIN LATERAL (
+           SELECT * FROM activities x
+           WHERE x.site = $1 AND x.project = ANY($2::text[]) AND x.at >= g.since AND x.at < g.until
+             AND x.deleted_at IS NULL
+           OFFSET 0 -- keeps the planner from flattening it into one scan of every fact of the projects
+         ) a
+       ) u
+       GROUP BY project, actor_id, actor_type, rule_idx, level, week_idx`,
+      [
+        q.site,
+        [...q.projects],
+        weekStarts,
+        plan.fromDay,
+        plan.untilDay,
+        plan.cutDays,
+        plan.raw.map((r) => r.from),
+        plan.raw.map((r) => r.to),
+      ],
+    );
+  });
 }
 
 /** Every week the window touches (Mondays in the analysis time zone), oldest first. */

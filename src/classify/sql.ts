@@ -1,4 +1,5 @@
 import { ACTIVITY_KINDS } from '../domain/activity.js';
+import { ROLLUP_DETAIL_KEYS } from '../store/rollups.js';
 import type { RuleMatch } from './rule-schema.js';
 import type { EffectiveRule, RuleScope, RuleSet } from './rule-set.js';
 
@@ -11,7 +12,13 @@ function inList(expr: string, values: readonly string[]): string {
   return `${expr} IN (${values.map(sqlText).join(', ')})`;
 }
 
-function matchSql(m: RuleMatch, a: string, kindKnown: boolean): string[] {
+/**
+ * What the CASE reads: `activities` rows, or `activity_rollups` rows, which keep the classifying attributes of the
+ * facts they count (the relation of actor and assignee as bits: 1 the actor is the assignee, 2 none recorded).
+ */
+export type RuleSource = 'facts' | 'rollups';
+
+function matchSql(m: RuleMatch, a: string, kindKnown: boolean, source: RuleSource): string[] {
   const parts: string[] = [];
   if (m.kinds && !kindKnown) parts.push(inList(`${a}.kind`, m.kinds));
   if (m.level?.min !== undefined) parts.push(`${a}.hierarchy_level >= ${Math.trunc(m.level.min)}`);
@@ -28,6 +35,12 @@ function matchSql(m: RuleMatch, a: string, kindKnown: boolean): string[] {
     for (const [key, values] of Object.entries(m.detail)) parts.push(inList(`${a}.detail->>${sqlText(key)}`, values));
   }
   if (m.labels) parts.push(`(${a}.detail->'labels') ?| ARRAY[${m.labels.map(sqlText).join(', ')}]::text[]`);
+  if (source === 'rollups') {
+    if (m.actor === 'assignee') parts.push(`(${a}.assignee & 1) = 1`);
+    if (m.actor === 'not-assignee') parts.push(`${a}.assignee = 0`);
+    if (m.actor === 'unassigned') parts.push(`(${a}.assignee & 2) = 2`);
+    return parts;
+  }
   const assignee = `coalesce(${a}.detail->>'assigneeId', '')`;
   if (m.actor === 'assignee') parts.push(`${assignee} = ${a}.actor_id`);
   if (m.actor === 'not-assignee') parts.push(`${assignee} <> '' AND ${assignee} <> ${a}.actor_id`);
@@ -50,30 +63,38 @@ function scopeSql(s: RuleScope, a: string): string {
   return parts.length > 0 ? parts.join(' AND ') : 'true';
 }
 
-function ruleSql(rule: EffectiveRule, a: string, kindKnown: boolean): string {
-  const parts = matchSql(rule.match, a, kindKnown);
+function ruleSql(rule: EffectiveRule, a: string, kindKnown: boolean, source: RuleSource): string {
+  const parts = matchSql(rule.match, a, kindKnown, source);
   if (rule.scope) parts.unshift(`(${scopeSql(rule.scope, a)})`);
   for (const ex of rule.exclude) parts.push(`NOT (${scopeSql(ex, a)})`);
   return parts.length > 0 ? parts.join(' AND ') : 'true';
 }
 
-function firstMatch(rules: readonly EffectiveRule[], a: string, kindKnown: boolean): string {
+function firstMatch(rules: readonly EffectiveRule[], a: string, kindKnown: boolean, source: RuleSource): string {
   if (rules.length === 0) return '-1';
-  return `CASE ${rules.map((r) => `WHEN ${ruleSql(r, a, kindKnown)} THEN ${r.index}`).join(' ')} ELSE -1 END`;
+  return `CASE ${rules.map((r) => `WHEN ${ruleSql(r, a, kindKnown, source)} THEN ${r.index}`).join(' ')} ELSE -1 END`;
+}
+
+/** Whether roll-up rows carry everything the rules match on (every detail field they name is one roll-ups keep). */
+export function rulesFitRollups(ruleSet: RuleSet): boolean {
+  return ruleSet.rules.every((r) => Object.keys(r.match.detail ?? {}).every((k) => ROLLUP_DETAIL_KEYS.includes(k)));
 }
 
 /**
  * The rule set as one SQL expression yielding the index of the deciding rule (-1: none), over columns of the
  * `activities` row aliased `alias`. CASE evaluates branches in order, which is exactly first-match semantics; the
  * index maps back to rule id, category and weight in JS, so the aggregation groups by a small integer. The outer
- * CASE switches on the fact kind first, so each row only meets the rules that can apply to its kind.
+ * CASE switches on the fact kind first, so each row only meets the rules that can apply to its kind. With
+ * `source: 'rollups'` it reads `activity_rollups` rows instead (the rule set must fit them: rulesFitRollups).
  */
-export function compileRuleCase(ruleSet: RuleSet, alias = 'a'): string {
+export function compileRuleCase(ruleSet: RuleSet, alias = 'a', source: RuleSource = 'facts'): string {
   if (ruleSet.rules.length === 0) return '-1';
+  if (source === 'rollups' && !rulesFitRollups(ruleSet))
+    throw new Error('the rules match detail fields that roll-ups do not keep: classify the facts instead');
   const anyKind = ruleSet.rules.filter((r) => !r.match.kinds);
   const branches = ACTIVITY_KINDS.map((kind) => {
     const rules = ruleSet.rules.filter((r) => !r.match.kinds || r.match.kinds.includes(kind));
-    return `WHEN ${sqlText(kind)} THEN ${firstMatch(rules, alias, true)}`;
+    return `WHEN ${sqlText(kind)} THEN ${firstMatch(rules, alias, true, source)}`;
   });
-  return `CASE ${alias}.kind ${branches.join(' ')} ELSE ${firstMatch(anyKind, alias, false)} END`;
+  return `CASE ${alias}.kind ${branches.join(' ')} ELSE ${firstMatch(anyKind, alias, false, source)} END`;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Db } from './db.js';
+import { pgliteOptions } from './pglite-options.js';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
@@ -27,6 +28,6 @@ function wrap(q: Queryable, root: PGlite): Db {
 /** Embedded PostgreSQL (WASM). `dataDir` undefined keeps everything in memory. */
 export async function openPgliteDb(dataDir?: string): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(dataDir ? { dataDir } : {});
+  const pg = await PGlite.create(pgliteOptions(dataDir));
   return wrap(pg, pg);
 }

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { pgliteOptions } from '../pglite-options.js';
 import { serializeError, type WorkerReply, type WorkerRequest, type WorkerSetup } from './protocol.js';
 
 if (!parentPort) throw new Error('the PGlite worker must run as a worker thread');
@@ -15,7 +16,7 @@ const post = (reply: WorkerReply) => port.postMessage(reply);
 let db: PGlite;
 try {
   if (setup.dataDir) mkdirSync(setup.dataDir, { recursive: true });
-  db = await PGlite.create(setup.dataDir ? { dataDir: setup.dataDir } : {});
+  db = await PGlite.create(pgliteOptions(setup.dataDir));
   post({ ready: true });
 } catch (err) {
   post({ fatal: serializeError(err) });

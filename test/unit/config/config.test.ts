@@ -76,7 +76,18 @@ describe('configuration', () => {
   it('generates a JSON Schema describing every top-level section', () => {
     const schema = configJsonSchema() as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties).sort()).toEqual(
-      ['analysis', 'api', 'classification', 'console', 'email', 'jira', 'reports', 'sync', 'teamSources', 'teams'].sort(),
+      [
+        'analysis',
+        'api',
+        'classification',
+        'console',
+        'email',
+        'jira',
+        'reports',
+        'sync',
+        'teamSources',
+        'teams',
+      ].sort(),
     );
   });
 });
