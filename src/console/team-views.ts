@@ -140,7 +140,7 @@ export function overviewView(records: ParsedRecord[], timezone: string, isAdmin:
       ownerShare: pct(r.parsed.balance.ownerShare),
       band: pctRange(...r.parsed.balance.expectedBand),
       change: change(r.parsed),
-      spark: spark(`spark-${i}`, r.team, r.parsed),
+      sparkSvg: spark(`spark-${i}`, r.team, r.parsed),
       findings: findingsText(r.parsedFindings),
       asOf: fmtDate(r.asOf, timezone),
       reportHref: reportHref(r.reportId),
@@ -183,7 +183,7 @@ export function teamView(name: string, history: ParsedRecord[], timezone: string
             band: pctRange(...v.balance.expectedBand),
             projects: v.projects.join(', '),
             asOf: fmtDate(latest.asOf, timezone),
-            balance: balanceBar({
+            balanceSvg: balanceBar({
               id: 'team-balance',
               title: `${name}: owner share`,
               desc: `Owner share ${pct(v.balance.ownerShare)}; expected ${pctRange(...v.balance.expectedBand)}.`,
@@ -191,7 +191,7 @@ export function teamView(name: string, history: ParsedRecord[], timezone: string
               band: v.balance.expectedBand,
             }),
             balanceCaption: `Owner share ${pct(v.balance.ownerShare)}; the shaded band (${pctRange(...v.balance.expectedBand)}) fits the product's complexity.`,
-            spark: spark('team-weeks', name, v, 320),
+            sparkSvg: spark('team-weeks', name, v, 320),
           }
         : null,
     hasPeople: (v?.roster?.length ?? 0) > 0,

@@ -46,7 +46,7 @@ export interface LayoutView {
 
 /** A full page: the page's template inside the layout. */
 export function renderPage(name: PageName, layout: LayoutView, view: object): string {
-  return run('layout', { ...layout, body: run(name, view) });
+  return run('layout', { ...layout, bodyHtml: run(name, view) });
 }
 
 let css: string | undefined;

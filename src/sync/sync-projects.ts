@@ -72,6 +72,33 @@ async function runProjects(opts: SyncOptions, run: RunState): Promise<ProjectSyn
   return Promise.all(outcomes);
 }
 
+/** PostgreSQL's deadlock and serialization failures: the transaction was rolled back and may simply run again. */
+const CONFLICT_CODES = new Set(['40P01', '40001']);
+const CONFLICT_RETRIES = 2;
+
+const isWriteConflict = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && CONFLICT_CODES.has(String((err as { code?: unknown }).code));
+
+/**
+ * One project, run again when PostgreSQL aborted its transaction to break a deadlock with a concurrent writer (two
+ * projects, or two workers, upserting shared rows such as people in different orders): nothing of it was kept, so
+ * running it again is safe.
+ */
+async function syncProjectRetryingConflicts(...args: Parameters<typeof syncProject>): ReturnType<typeof syncProject> {
+  const [opts, project] = args;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await syncProject(...args);
+    } catch (err) {
+      if (!isWriteConflict(err) || attempt >= CONFLICT_RETRIES || opts.signal?.aborted) throw err;
+      opts.log?.warn(
+        { project, attempt: attempt + 1, reason: (err as Error).message },
+        'write conflict; syncing the project again',
+      );
+    }
+  }
+}
+
 /**
  * Starts one project. `handOver` resolves once it has nothing left to ask Jira (or has ended); `outcome` is its
  * summary, a failed one when the failure was its own.
@@ -88,7 +115,7 @@ function startProject(
   const handOver = new Promise<void>((resolve) => {
     networkDone = resolve;
   });
-  const outcome = syncProject({ ...opts, signal: stop.signal }, project, index, run, networkDone)
+  const outcome = syncProjectRetryingConflicts({ ...opts, signal: stop.signal }, project, index, run, networkDone)
     .catch((err: unknown): ProjectSyncSummary => {
       if (isSiteWide(err) || opts.signal?.aborted) {
         failure.fatal ??= { error: opts.signal?.aborted ? (opts.signal.reason ?? err) : err };

@@ -84,3 +84,45 @@ describe(`sync under faults (${driverName})`, () => {
     },
   );
 });
+
+describe('sync under write conflicts', () => {
+  it('runs a project again when PostgreSQL aborts its transaction to break a deadlock, keeping nothing twice', async () => {
+    const [, openStore] = DRIVERS[0]!;
+    const db = await openStore();
+    const sim = await startSimulator({ scenario: scenario() });
+    const siteId = uniqueSite('deadlock');
+    // The first commit fails as PostgreSQL fails a deadlock victim: code 40P01, the transaction rolled back.
+    let commits = 0;
+    const conflicting: Db = {
+      ...db,
+      driver: db.driver,
+      query: (sql, params) => db.query(sql, params),
+      exec: (sql) => db.exec(sql),
+      close: () => db.close(),
+      transaction: (fn) =>
+        db.transaction(async (tx) => {
+          const value = await fn(tx);
+          if (++commits === 1) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+          return value;
+        }),
+    };
+    try {
+      const site = await siteFor(sim, siteId, config);
+      const projects = visibleProjects(sim.scenario).slice(0, 1);
+      const summary = await syncProjects({ db: conflicting, site, projects, config });
+      expect(summary.projects.map((p) => [p.project, p.ok])).toEqual([[projects[0], true]]);
+      expect(commits).toBe(2);
+      const again = await syncProjects({
+        db,
+        site: await siteFor(sim, uniqueSite('deadlock-ref'), config),
+        projects,
+        config,
+      });
+      expect(summary.projects[0]?.factsWritten).toBe(again.projects[0]?.factsWritten);
+    } finally {
+      await dropSite(db, siteId);
+      await sim.close();
+      await db.close();
+    }
+  });
+});
