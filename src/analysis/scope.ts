@@ -25,13 +25,30 @@ export interface ResolvedScope {
   notes: string[];
 }
 
-const configured = (config: RolecallConfig): TeamSpec[] =>
-  config.teams.map((t) => ({
-    name: t.name,
-    projects: [...t.projects],
-    ...(t.members ? { members: [...t.members] } : {}),
-    ownProduct: t.ownProduct,
-  }));
+/** Team definitions the store keeps but the analysis does not apply yet (issue attribution lands with the sync). */
+const NOT_YET_APPLIED = ['components', 'boards', 'jql', 'teamId'] as const;
+
+/**
+ * The configured teams as the analysis applies them: by projects and members. A team defined by anything else
+ * would silently count its whole projects (or nothing), so it is refused with the reason instead.
+ */
+function configured(config: RolecallConfig): TeamSpec[] {
+  return config.teams.map((t) => {
+    const unapplied = NOT_YET_APPLIED.filter((k) => (Array.isArray(t[k]) ? t[k].length > 0 : t[k] !== undefined));
+    if (unapplied.length > 0 || t.projects.length === 0) {
+      throw new UnknownScopeError(
+        `team "${t.name}" is defined by ${unapplied.length > 0 ? unapplied.join(', ') : 'no projects'}, which this version of the analysis does not apply yet`,
+        'define the team by projects: (and members:) in rolecall.yaml for now; `rolecall teams list` shows what the store holds',
+      );
+    }
+    return {
+      name: t.name,
+      projects: [...t.projects],
+      ...(t.members ? { members: [...t.members] } : {}),
+      ownProduct: t.ownProduct,
+    };
+  });
+}
 
 const projectTeam = (key: string): TeamSpec => ({ name: key, projects: [key], ownProduct: true });
 
