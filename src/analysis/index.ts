@@ -99,7 +99,7 @@ function teamsByActor(plans: readonly TeamPlan[]): (actorId: string) => string[]
 
 /**
  * Analyses one scope (a project, a team, or every team) over a window ending at `asOf`: person profiles, team
- * verdicts, findings and the comparison with the previous stored snapshot (DESIGN.md §4). Classification and
+ * verdicts, findings and the comparison with the previous stored snapshot (docs/analysis.md). Classification and
  * aggregation run in one SQL pass; everything after works on aggregate groups, never on individual facts.
  */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {

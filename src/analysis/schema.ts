@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { activityKindSchema, actorTypeSchema } from '../domain/activity.js';
 
 /**
- * The analysis result: a versioned, documented contract (DESIGN.md §4). Reports, the API and other people's
+ * The analysis result: a versioned, documented contract (docs/analysis.md). Reports, the API and other people's
  * scripts read it. Add optional fields freely; renaming or removing anything needs a new major schemaVersion.
  */
 export const ANALYSIS_SCHEMA_VERSION = '1.0';

@@ -136,7 +136,7 @@ function footprintOf(plan: TeamPlan): Footprint {
 
 const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
 
-/** The team verdict (DESIGN.md §4) and the evidence its findings cite. */
+/** The team verdict (docs/analysis.md) and the evidence its findings cite. */
 export function teamVerdict(
   plan: TeamPlan,
   facts: ReadonlyMap<string, FactInfo>,

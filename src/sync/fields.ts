@@ -65,19 +65,10 @@ function customType(f: JiraFieldInfo): string {
   return f.schema?.custom ?? '';
 }
 
-function englishName(f: JiraFieldInfo): string {
-  return (f.untranslatedName ?? f.name).toLowerCase();
-}
-
 function firstId(fields: JiraFieldInfo[], match: (f: JiraFieldInfo) => boolean): string | undefined {
   return fields.find(match)?.id;
 }
 
-const STORY_POINT_NAMES = new Set(['story points', 'story point estimate']);
-
-function isNamedPoints(f: JiraFieldInfo): boolean {
-  return f.id.startsWith('customfield_') && STORY_POINT_NAMES.has(englishName(f));
-}
 
 function isDateType(f: JiraFieldInfo): boolean {
   const type = f.schema?.type;
@@ -105,12 +96,13 @@ export function resolveFields(
   const boardPoints = boardEstimationFieldIds.filter(
     (id) => TIME_ESTIMATE_IDS.has(id) || (known.has(id) && id.startsWith('customfield_')),
   );
+  // Team-managed "Story point estimate" has a type of its own; company-managed "Story Points" is a generic number
+  // field, known only as a board's estimation statistic (or jira.fields.storyPoints) — never by its (translated) name.
   const typedPoints = firstId(fields, (f) => customType(f) === `${GH}jsw-story-points`);
-  const namedPoints = firstId(fields, isNamedPoints);
-  // Every story-points field counts as estimation; the boards' fields come first (they win for the value).
+  // The boards' fields come first (they win for the value).
   const storyPoints = overrides.storyPoints
     ? [overrides.storyPoints]
-    : [...new Set([...boardPoints, typedPoints, namedPoints, ...fields.filter(isNamedPoints).map((f) => f.id)])].filter(
+    : [...new Set([...boardPoints, typedPoints])].filter(
         (x): x is string => !!x,
       );
 
@@ -185,23 +177,10 @@ export function resolveFields(
       firstId(fields, (f) => customType(f) === `${JPO}jpo-custom-field-baseline-end`),
     ),
   );
-  set(
-    'startDate',
-    pick(
-      overrides.startDate,
-      firstId(
-        fields,
-        (f) => f.schema?.type === 'date' && f.id.startsWith('customfield_') && f.untranslatedName === 'Start date',
-      ),
-    ),
-  );
-  set(
-    'acceptanceCriteria',
-    pick(
-      overrides.acceptanceCriteria,
-      firstId(fields, (f) => f.id.startsWith('customfield_') && englishName(f) === 'acceptance criteria'),
-    ),
-  );
+  // "Start date" is a generic datepicker: a roadmap date like any other (above), named only when configured.
+  // Acceptance criteria has no type of its own: only `jira.fields.acceptanceCriteria` names it (doctor says so).
+  set('startDate', overrides.startDate);
+  set('acceptanceCriteria', overrides.acceptanceCriteria);
   set(
     'team',
     firstId(fields, (f) => customType(f) === TEAM),

@@ -67,12 +67,18 @@ const FIELDS: JiraFieldInfo[] = [
 
 describe('field resolution', () => {
   const map = resolveFields(FIELDS, ['customfield_20002']);
-  it('finds fields by schema type and English name, never by display name', () => {
+  it('finds fields by schema type and id, never by name (translated or not)', () => {
     expect(map.sprint).toBe('customfield_31337');
     expect(map.rank).toBe('customfield_20001');
     expect(map.epicLink).toBe('customfield_20004');
     expect(map.targetStart).toBe('customfield_20005');
-    expect(map.startDate).toBe('customfield_20006');
+    // "Start date" is a generic datepicker: a roadmap date by its type, named only when rolecall.yaml names it.
+    expect(map.startDate).toBeUndefined();
+    expect(map.dates).toContain('customfield_20006');
+    expect(resolveFields(FIELDS, [], { startDate: 'customfield_20006' }).startDate).toBe('customfield_20006');
+    // Generic number fields are story points only as a board's estimation statistic, whatever they are called.
+    expect(resolveFields(FIELDS, []).storyPoints).toEqual(['customfield_20003']);
+    expect(map.acceptanceCriteria).toBeUndefined();
   });
   it('puts the board estimation field first and counts every story-points field', () => {
     expect(map.storyPoints[0]).toBe('customfield_20002');
@@ -85,7 +91,7 @@ describe('field resolution', () => {
 });
 
 describe('changelog item identity', () => {
-  const map: FieldMap = resolveFields(FIELDS, []);
+  const map: FieldMap = resolveFields(FIELDS, ['customfield_20002']);
   it('uses fieldId when present', () => {
     expect(changeRole({ field: 'Rang', fieldId: 'customfield_20001' }, map)).toBe('rank');
     expect(changeRole({ field: 'Lösungsversion', fieldId: 'fixVersions' }, map)).toBe('fixVersion');
@@ -212,7 +218,7 @@ describe('normaliseIssue', () => {
   );
   const byId = Object.fromEntries(n.facts.map((f) => [f.id, f]));
 
-  it('emits deterministic ids per DESIGN.md §3', () => {
+  it('emits deterministic ids per docs/architecture.md §2', () => {
     expect(Object.keys(byId).sort()).toEqual(
       [
         'acme:1001:created',

@@ -43,13 +43,6 @@ const CUSTOM_TYPE_KINDS: Record<string, ActivityKind> = {
   'com.atlassian.jpo:jpo-custom-field-baseline-end': 'issue.dates_changed',
 };
 
-/** Custom fields of generic types, recognised by their untranslated name (when the site gives one). */
-const CUSTOM_NAME_KINDS: Record<string, ActivityKind> = {
-  'Story Points': 'issue.estimated',
-  'Story point estimate': 'issue.estimated',
-  'Acceptance criteria': 'issue.refined',
-};
-
 /** Dates Jira keeps itself: bookkeeping, not someone planning. Every other date/datetime field is a roadmap date. */
 const BOOKKEEPING_DATES = new Set(['created', 'updated', 'resolutiondate', 'lastViewed', 'statuscategorychangedate']);
 
@@ -103,7 +96,6 @@ export function fieldKindResolver(
     }
     const kind =
       (field.schema.custom ? CUSTOM_TYPE_KINDS[field.schema.custom] : undefined) ??
-      (field.untranslatedName ? CUSTOM_NAME_KINDS[field.untranslatedName] : undefined) ??
       (isRoadmapDate(field) ? 'issue.dates_changed' : undefined);
     if (kind) byId.set(field.id, kind);
   }

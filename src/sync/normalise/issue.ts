@@ -100,7 +100,7 @@ function factBase(issue: JiraSearchIssue, ctx: NormaliseContext) {
 }
 
 /**
- * Turns one issue into Activity facts (DESIGN.md §3) with deterministic ids, plus its `issues` row and the
+ * Turns one issue into Activity facts (docs/architecture.md §2) with deterministic ids, plus its `issues` row and the
  * accounts seen. Pure: same input, same output. `tally`, when given, counts every changelog item as mapped or
  * ignored (with the reason).
  */
