@@ -1,5 +1,5 @@
 import type { AnalysisResult } from '../../analysis/schema.js';
-import { delta, fmtDate, fmtDateTime, isoWeek, pct, pctRange } from '../format.js';
+import { delta, fmtDateTime, pct, pctRange } from '../format.js';
 import { isIssueKey, issueHref, safeBaseUrl } from '../links.js';
 import { cleanText } from '../text.js';
 import { orgTrendChart, withWholeWeeks } from './charts.js';
@@ -13,7 +13,7 @@ import {
   teamStatus,
   withoutTeamPrefix,
 } from './labels.js';
-import { emailSubject, verdictSentence } from './summary.js';
+import { digestHeading, emailSubject } from './summary.js';
 
 /**
  * The chat digest's view model (Slack Block Kit, Teams Adaptive Card): the email's content as plain, cleaned text
@@ -94,7 +94,6 @@ export function buildDigestView(analysis: AnalysisResult, options: DigestViewOpt
   const h = result.headline;
   const prev = result.previous?.headline;
   const jiraBase = safeBaseUrl(options.jiraBaseUrl === undefined ? result.jiraBaseUrl : options.jiraBaseUrl);
-  const { week } = isoWeek(result.asOf, tz);
 
   const teams = result.teams
     .map((t, i) => ({ t, i, status: teamStatus(t) }))
@@ -134,14 +133,7 @@ export function buildDigestView(analysis: AnalysisResult, options: DigestViewOpt
       };
     });
 
-  const tone: Tone =
-    h.teams === 0
-      ? 'neutral'
-      : h.teamsMissingOwner + h.teamsMissingManager > 0
-        ? 'bad'
-        : h.teamsUnbalanced > 0
-          ? 'warn'
-          : 'good';
+  const heading = digestHeading(result, options);
   const trend = orgTrendChart(result, 'digest-trend', 560);
   const reportUrl = options.reportUrl && httpUrlSchema.safeParse(options.reportUrl).success ? options.reportUrl : null;
   const kpi = (label: string, value: string, d: ReturnType<typeof delta>) => ({
@@ -153,19 +145,10 @@ export function buildDigestView(analysis: AnalysisResult, options: DigestViewOpt
 
   return {
     headline: emailSubject(result, options.title, options.scopeName),
-    title: cleanText(options.title ?? 'Product role coverage', 120),
-    scope: cleanText(
-      result.scope.kind === 'org'
-        ? `${options.scopeName ?? result.scope.name} · all teams`
-        : (options.scopeName ?? result.scope.name),
-      80,
-    ),
-    period: `Week ${week} · ${Math.round(result.window.days)}-day window to ${fmtDate(result.window.until, tz)}`,
-    verdict: {
-      label: tone === 'good' ? 'Covered' : tone === 'bad' ? 'Needs attention' : tone === 'warn' ? 'Watch' : 'No data',
-      sentence: verdictSentence(result),
-      tone,
-    },
+    title: heading.title,
+    scope: heading.scope,
+    period: heading.period,
+    verdict: heading.verdict,
     kpis: [
       kpi(
         'Teams with both roles',

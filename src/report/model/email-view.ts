@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AnalysisResult } from '../../analysis/schema.js';
 import type { SafeSvg } from '../charts/svg.js';
-import { clampPct, delta, fmtDate, fmtDateTime, isoWeek, pct, pctRange, plural } from '../format.js';
+import { clampPct, delta, fmtDate, fmtDateTime, pct, pctRange, plural } from '../format.js';
 import { issueHref, safeBaseUrl } from '../links.js';
 import { cleanText } from '../text.js';
 import { orgTrendChart, teamSparkline, withWholeWeeks } from './charts.js';
@@ -15,7 +15,7 @@ import {
   teamStatus,
   withoutTeamPrefix,
 } from './labels.js';
-import { emailSubject, verdictSentence } from './summary.js';
+import { digestHeading, emailSubject, verdictSentence } from './summary.js';
 
 /** The leadership email's view model. Per-person detail stays in the full report. */
 
@@ -114,7 +114,6 @@ export function buildEmailView(
   const prev = result.previous?.headline;
   const jiraBase = safeBaseUrl(options.jiraBaseUrl === undefined ? result.jiraBaseUrl : options.jiraBaseUrl);
   const charts: EmailChart[] = [];
-  const { week } = isoWeek(result.asOf, tz);
 
   const trend = orgTrendChart(result, 'email-trend', 560);
   if (trend) charts.push({ cid: 'trend@rolecall', filename: 'trend.png', svg: trend.svg });
@@ -172,31 +171,15 @@ export function buildEmailView(
   });
 
   const reportHref = options.reportUrl && httpUrlSchema.safeParse(options.reportUrl).success ? options.reportUrl : null;
-  const tone: Tone =
-    h.teams === 0
-      ? 'neutral'
-      : h.teamsMissingOwner + h.teamsMissingManager > 0
-        ? 'bad'
-        : h.teamsUnbalanced > 0
-          ? 'warn'
-          : 'good';
+  const heading = digestHeading(result, options);
   const top = attention[0];
   const view: EmailView = {
     subject: emailSubject(result, options.title, options.scopeName),
     preheader: cleanText(top ? `${top.team}: ${top.title}. ${verdictSentence(result)}` : verdictSentence(result), 110),
-    title: cleanText(options.title ?? 'Product role coverage', 120),
-    scope: cleanText(
-      result.scope.kind === 'org'
-        ? `${options.scopeName ?? result.scope.name} · all teams`
-        : (options.scopeName ?? result.scope.name),
-      80,
-    ),
-    period: `Week ${week} · ${Math.round(result.window.days)}-day window to ${fmtDate(result.window.until, tz)}`,
-    verdict: {
-      label: tone === 'good' ? 'Covered' : tone === 'bad' ? 'Needs attention' : tone === 'warn' ? 'Watch' : 'No data',
-      sentence: verdictSentence(result),
-      tone,
-    },
+    title: heading.title,
+    scope: heading.scope,
+    period: heading.period,
+    verdict: heading.verdict,
     kpis: [
       kpi(
         'Teams with both roles',

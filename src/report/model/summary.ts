@@ -1,7 +1,7 @@
 import type { AnalysisResult } from '../../analysis/schema.js';
-import { isoWeek, plural } from '../format.js';
+import { fmtDate, isoWeek, plural } from '../format.js';
 import { cleanText } from '../text.js';
-import { teamStatus, withoutTeamPrefix } from './labels.js';
+import { type Tone, teamStatus, withoutTeamPrefix } from './labels.js';
 
 /** Headline sentences shared by the email subject, the report header, Markdown and the CLI summary. */
 
@@ -63,4 +63,34 @@ export function topFinding(result: AnalysisResult): string | undefined {
   const order = { critical: 0, warning: 1, info: 2 } as const;
   const f = [...result.findings].sort((a, b) => order[a.severity] - order[b.severity])[0];
   return f ? cleanText(`${f.team}: ${withoutTeamPrefix(f.title, f.team)}`, 140) : undefined;
+}
+
+/** The digest's top: title, scope, period and the overall verdict, shared by the email and the chat digests. */
+export function digestHeading(
+  result: AnalysisResult,
+  options: { title?: string | undefined; scopeName?: string | undefined },
+) {
+  const tz = result.timezone;
+  const h = result.headline;
+  const { week } = isoWeek(result.asOf, tz);
+  const tone: Tone =
+    h.teams === 0
+      ? 'neutral'
+      : h.teamsMissingOwner + h.teamsMissingManager > 0
+        ? 'bad'
+        : h.teamsUnbalanced > 0
+          ? 'warn'
+          : 'good';
+  const name = options.scopeName ?? result.scope.name;
+  return {
+    tone,
+    title: cleanText(options.title ?? 'Product role coverage', 120),
+    scope: cleanText(result.scope.kind === 'org' ? `${name} · all teams` : name, 80),
+    period: `Week ${week} · ${Math.round(result.window.days)}-day window to ${fmtDate(result.window.until, tz)}`,
+    verdict: {
+      label: tone === 'good' ? 'Covered' : tone === 'bad' ? 'Needs attention' : tone === 'warn' ? 'Watch' : 'No data',
+      sentence: verdictSentence(result),
+      tone,
+    },
+  };
 }
