@@ -6,6 +6,7 @@ import { renderHtmlReport, renderMarkdown } from '../../src/report/index.js';
 import { upsertActivities } from '../../src/store/activities.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
+import { snapshotById } from '../../src/store/snapshots.js';
 import { unresolvedEvidence } from '../helpers/evidence.js';
 import { type Actor, daysBefore, fact } from './fixtures/facts.js';
 import { insertIssues, insertSprint, type Persona, teamActivity } from './fixtures/team-activity.js';
@@ -117,6 +118,14 @@ describe('analyze on hand-built teams', () => {
 
   const team = (name: string) => result.teams.find((t) => t.team === name)!;
   const person = (id: string) => result.people.find((p) => p.accountId === id)!;
+
+  it('keeps both results of two identical analyses run at once, so neither render loses its analysis', async () => {
+    const same = { db, config, project: 'PAY', asOf, save: true } as const;
+    const [first, second] = await Promise.all([analyze(same), analyze(same)]);
+    expect(first.id).not.toBe(second.id);
+    expect((await snapshotById(db, first.id))?.id).toBe(first.id);
+    expect((await snapshotById(db, second.id))?.id).toBe(second.id);
+  });
 
   it('produces a result that satisfies the published schema', () => {
     expect(analysisResultSchema.safeParse(result).success).toBe(true);
