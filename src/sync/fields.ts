@@ -69,7 +69,6 @@ function firstId(fields: JiraFieldInfo[], match: (f: JiraFieldInfo) => boolean):
   return fields.find(match)?.id;
 }
 
-
 function isDateType(f: JiraFieldInfo): boolean {
   const type = f.schema?.type;
   return type === 'date' || type === 'datetime';
@@ -102,9 +101,7 @@ export function resolveFields(
   // The boards' fields come first (they win for the value).
   const storyPoints = overrides.storyPoints
     ? [overrides.storyPoints]
-    : [...new Set([...boardPoints, typedPoints])].filter(
-        (x): x is string => !!x,
-      );
+    : [...new Set([...boardPoints, typedPoints])].filter((x): x is string => !!x);
 
   const byName: Record<string, string> = {};
   const custom: Record<string, CustomFieldInfo> = {};

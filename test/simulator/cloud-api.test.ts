@@ -317,7 +317,7 @@ describe('simulator over HTTP with jira.js (Cloud)', () => {
       }
       for (const board of (await clients.agile.board.getAllBoards({ projectKeyOrId: project.key })).values) {
         const config = await clients.agile.board.getConfiguration({ boardId: board.id as number });
-        boards.push({ estimationFieldId: config.estimation?.field?.fieldId });
+        boards.push({ projectKey: project.key, estimationFieldId: config.estimation?.field?.fieldId });
         if (board.type === 'scrum')
           sprints.push(
             ...(await clients.agile.board.getAllSprints({ boardId: board.id as number, maxResults: 50 })).values,

@@ -139,7 +139,7 @@ describe('Data Center data and the fact mapping', () => {
         }
         for (const board of (await agile.board.getAllBoards({ projectKeyOrId: project.key })).values) {
           const config = await agile.board.getConfiguration({ boardId: board.id as number });
-          boards.push({ estimationFieldId: config.estimation?.field?.fieldId });
+          boards.push({ projectKey: project.key, estimationFieldId: config.estimation?.field?.fieldId });
           if (board.type === 'scrum')
             sprints.push(...(await agile.board.getAllSprints({ boardId: board.id as number })).values);
         }
