@@ -110,21 +110,36 @@ export function attributeIssues(
   ctx: AttributionContext,
 ): Map<string, Attribution | null> {
   const byId = new Map(issues.map((i) => [i.issueId, i]));
+  const cyclic = parentCycleMembers(byId);
   const out = new Map<string, Attribution | null>();
-  const visiting = new Set<string>();
   const resolve = (id: string): Attribution | null => {
     if (out.has(id)) return out.get(id) ?? null;
     const issue = byId.get(id);
     if (!issue) return null;
-    // A cycle in parent links (possible in broken data) is cut: the issue then has no parent.
-    visiting.add(id);
+    // Every issue on a cycle of parent links (broken data) has no parent, whichever is met first.
     const parentId = issue.parentId;
-    const parent = parentId && !visiting.has(parentId) ? resolve(parentId) : null;
-    visiting.delete(id);
+    const parent = parentId && !cyclic.has(id) ? resolve(parentId) : null;
     const result = attributeIssue({ ...issue, parent }, ctx);
     out.set(id, result);
     return result;
   };
   for (const issue of issues) resolve(issue.issueId);
   return out;
+}
+
+/** The issues whose parent chain comes back to themselves. */
+function parentCycleMembers(byId: ReadonlyMap<string, { parentId: string | null }>): Set<string> {
+  const cyclic = new Set<string>();
+  for (const start of byId.keys()) {
+    const seen = new Set<string>([start]);
+    for (let id = byId.get(start)?.parentId; id && byId.has(id); id = byId.get(id)?.parentId) {
+      if (id === start) {
+        cyclic.add(start);
+        break;
+      }
+      if (seen.has(id)) break; // a cycle further up, not through start
+      seen.add(id);
+    }
+  }
+  return cyclic;
 }
