@@ -5,11 +5,13 @@ import type { Db } from '../store/db.js';
 import { ROLLUP_DAY_MS } from '../store/rollups.js';
 
 /**
- * One group of facts: same project, actor, deciding rule, hierarchy level and (local) week. `sampleFactId` is a
+ * One group of facts: same project, team, actor, deciding rule, hierarchy level and (local) week. `sampleFactId` is a
  * real fact of the group, so evidence drawn from groups always resolves to a stored fact of that rule and actor.
  */
 export interface AggregateRow {
   project: string;
+  /** The team key of the facts (`activities.team`): '' while the site's issues are not attributed. */
+  team: string;
   actorId: string;
   actorType: ActorType;
   ruleIndex: number;
@@ -46,6 +48,7 @@ export interface WindowWeek {
 
 interface RawRow {
   project: string;
+  team: string;
   actor_id: string;
   actor_type: ActorType;
   rule_idx: number;
@@ -69,7 +72,7 @@ const SCAN_SETTINGS =
 /** The roll-up aggregation reads a few rows per person and day through the primary key; groups hash. */
 const ROLLUP_SETTINGS = "SET LOCAL enable_sort = off; SET LOCAL work_mem = '64MB'";
 
-const GROUPED_COLUMNS = `project, actor_id, actor_type, rule_idx, level, week_idx,
+const GROUPED_COLUMNS = `project, team, actor_id, actor_type, rule_idx, level, week_idx,
   sum(facts)::int AS facts, min(first_at) AS first_at, max(last_at) AS last_at, max(sample_id) AS sample_id`;
 
 /**
@@ -93,7 +96,7 @@ export async function aggregateActivity(db: Db, ruleSet: RuleSet, q: AggregateQu
       ? await db.transaction(async (tx) => {
           await tx.exec(SCAN_SETTINGS);
           return tx.query<RawRow>(
-            `SELECT a.project, a.actor_id, a.actor_type,
+            `SELECT a.project, a.team, a.actor_id, a.actor_type,
                     (${compileRuleCase(ruleSet, 'a')})::int AS rule_idx,
                     a.hierarchy_level::int AS level,
                     width_bucket(a.at, $5::timestamptz[]) AS week_idx,
@@ -101,13 +104,14 @@ export async function aggregateActivity(db: Db, ruleSet: RuleSet, q: AggregateQu
              FROM activities a
              WHERE a.site = $1 AND a.project = ANY($2::text[]) AND a.at >= $3::timestamptz AND a.at < $4::timestamptz
                AND a.deleted_at IS NULL
-             GROUP BY a.project, a.actor_id, a.actor_type, rule_idx, level, week_idx`,
+             GROUP BY a.project, a.team, a.actor_id, a.actor_type, rule_idx, level, week_idx`,
             [q.site, [...q.projects], q.since, q.until, weekStarts],
           );
         })
       : await aggregateFromRollups(db, ruleSet, q, weekStarts);
   return rows.map((r) => ({
     project: r.project,
+    team: r.team,
     actorId: r.actor_id,
     actorType: r.actor_type,
     ruleIndex: Number(r.rule_idx),
@@ -173,14 +177,14 @@ async function aggregateFromRollups(
     await tx.exec(ROLLUP_SETTINGS);
     return tx.query<RawRow>(
       `SELECT ${GROUPED_COLUMNS} FROM (
-         SELECT r.project, r.actor_id, r.actor_type, (${compileRuleCase(ruleSet, 'r', 'rollups')})::int AS rule_idx,
+         SELECT r.project, r.team, r.actor_id, r.actor_type, (${compileRuleCase(ruleSet, 'r', 'rollups')})::int AS rule_idx,
                 r.hierarchy_level::int AS level, width_bucket(r.day, $3::timestamptz[]) AS week_idx,
                 r.facts, r.first_at, r.last_at, r.sample_id
          FROM activity_rollups r
          WHERE r.site = $1 AND r.project = ANY($2::text[]) AND r.day >= $4::timestamptz AND r.day < $5::timestamptz
            AND NOT (r.day = ANY($6::timestamptz[]))
          UNION ALL
-         SELECT a.project, a.actor_id, a.actor_type, (${compileRuleCase(ruleSet, 'a')})::int,
+         SELECT a.project, a.team, a.actor_id, a.actor_type, (${compileRuleCase(ruleSet, 'a')})::int,
                 a.hierarchy_level::int, width_bucket(a.at, $3::timestamptz[]), 1, a.at, a.at, a.id
          FROM unnest($7::timestamptz[], $8::timestamptz[]) AS g(since, until)
          -- LATERAL: one index range scan per cut range, never a scan of the projects' whole history.
@@ -191,7 +195,7 @@ async function aggregateFromRollups(
            OFFSET 0 -- keeps the planner from flattening it into one scan of every fact of the projects
          ) a
        ) u
-       GROUP BY project, actor_id, actor_type, rule_idx, level, week_idx`,
+       GROUP BY project, team, actor_id, actor_type, rule_idx, level, week_idx`,
       [
         q.site,
         [...q.projects],

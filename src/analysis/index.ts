@@ -63,7 +63,9 @@ const NOTES = [
 function inTeam(spec: TeamSpec): (r: SignalRow) => boolean {
   const projects = new Set(spec.projects);
   const members = spec.members ? new Set(spec.members) : null;
-  return (r) => projects.has(r.project) && (!members || members.has(r.actorId));
+  const ofTeam =
+    spec.team === undefined ? (r: SignalRow) => projects.has(r.project) : (r: SignalRow) => r.team === spec.team;
+  return (r) => ofTeam(r) && (!members || members.has(r.actorId));
 }
 
 /** Configured teams plus the scope's default teams, so per-team rule overrides can name either. */

@@ -109,7 +109,14 @@ export interface TeamFilter {
   projects: readonly string[];
   /** When set, only these actors belong to the team. */
   members?: readonly string[] | undefined;
+  /** When set (attributed issues), only the facts and issues of this team key. */
+  team?: string | undefined;
 }
+
+/** An issue of the team: any issue of its projects, or, for an attributed team, one placed in it. */
+const issueOfTeam = (issue: string, teamParam: string) =>
+  `(${teamParam}::text IS NULL OR EXISTS (SELECT 1 FROM issue_teams it
+     WHERE it.site = ${issue}.site AND it.issue_id = ${issue}.issue_id AND it.team = ${teamParam}::text))`;
 
 /**
  * The latest roadmap change (a manager-category fact at hierarchy level ≥ 1, by anyone but an app) before `until`,
@@ -137,6 +144,7 @@ export async function lastRoadmapChange(
            AND a.at < $3::timestamptz AND a.at >= $3::timestamptz - make_interval(days => $4::int)
            AND a.actor_type <> 'app'
            AND ($5::text[] IS NULL OR a.actor_id = ANY($5::text[]))
+           AND ($7::text IS NULL OR a.team = $7::text)
          ORDER BY a.at DESC
        ) c
        WHERE rule_idx = ANY($6::int[])
@@ -150,6 +158,7 @@ export async function lastRoadmapChange(
       Math.round(lookbackDays),
       team.members ? [...team.members] : null,
       managerRules,
+      team.team ?? null,
     ],
   );
   const r = rows[0];
@@ -180,10 +189,11 @@ export async function issueFootprint(db: Db, team: TeamFilter, since: string, un
             min(i.hierarchy_level)::int AS min_level, max(i.hierarchy_level)::int AS max_level,
             (avg(i.link_count) FILTER (WHERE i.hierarchy_level = 0))::float8 AS links,
             (SELECT count(DISTINCT c)::int FROM issues j, jsonb_array_elements(j.components) c
-              WHERE j.site = $1 AND j.project = ANY($2::text[]) AND j.deleted_at IS NULL) AS components
+              WHERE j.site = $1 AND j.project = ANY($2::text[]) AND j.deleted_at IS NULL
+                AND ${issueOfTeam('j', '$5')}) AS components
      FROM issues i
-     WHERE i.site = $1 AND i.project = ANY($2::text[]) AND i.deleted_at IS NULL`,
-    [team.site, [...team.projects], since, until],
+     WHERE i.site = $1 AND i.project = ANY($2::text[]) AND i.deleted_at IS NULL AND ${issueOfTeam('i', '$5')}`,
+    [team.site, [...team.projects], since, until, team.team ?? null],
   );
   const r = rows[0];
   return {
@@ -203,11 +213,19 @@ export interface NextSprintItems {
   items: { issueId: string; issueKey: string; refined: boolean; estimated: boolean }[];
 }
 
-/** Whether the team runs sprints at all (a board with sprints on one of its projects). */
+/** A sprint of the team: any of its projects' sprints, or, for an attributed team, one holding its issues. */
+const sprintOfTeam = (sprint: string, teamParam: string) =>
+  `(${teamParam}::text IS NULL OR EXISTS (SELECT 1 FROM issues i JOIN issue_teams it
+     ON it.site = i.site AND it.issue_id = i.issue_id AND it.team = ${teamParam}::text
+     WHERE i.site = ${sprint}.site AND i.project = ${sprint}.project AND i.deleted_at IS NULL
+       AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(i.sprint_ids) s WHERE s = ${sprint}.sprint_id::text)))`;
+
+/** Whether the team runs sprints at all (a board with sprints on one of its projects, holding its issues). */
 export async function teamUsesSprints(db: Db, team: TeamFilter): Promise<boolean> {
   const rows = await db.query<{ n: number }>(
-    'SELECT count(*)::int AS n FROM sprints WHERE site = $1 AND project = ANY($2::text[])',
-    [team.site, [...team.projects]],
+    `SELECT count(*)::int AS n FROM sprints sp WHERE sp.site = $1 AND sp.project = ANY($2::text[])
+       AND ${sprintOfTeam('sp', '$3')}`,
+    [team.site, [...team.projects], team.team ?? null],
   );
   return Number(rows[0]?.n ?? 0) > 0;
 }
@@ -218,11 +236,12 @@ export async function teamUsesSprints(db: Db, team: TeamFilter): Promise<boolean
  */
 export async function nextSprintItems(db: Db, team: TeamFilter, asOf: string): Promise<NextSprintItems | null> {
   const sprints = await db.query<{ sprint_id: string; name: string; start_date: Date | string | null }>(
-    `SELECT sprint_id, name, start_date FROM sprints
-     WHERE site = $1 AND project = ANY($2::text[])
+    `SELECT sprint_id, name, start_date FROM sprints sp
+     WHERE sp.site = $1 AND sp.project = ANY($2::text[])
        AND (start_date > $3::timestamptz OR (state = 'future' AND (start_date IS NULL OR start_date > $3::timestamptz - interval '14 days')))
+       AND ${sprintOfTeam('sp', '$4')}
      ORDER BY start_date NULLS LAST, sprint_id LIMIT 1`,
-    [team.site, [...team.projects], asOf],
+    [team.site, [...team.projects], asOf, team.team ?? null],
   );
   const sprint = sprints[0];
   if (!sprint) return null;
@@ -236,8 +255,9 @@ export async function nextSprintItems(db: Db, team: TeamFilter, asOf: string): P
      FROM issues i
      WHERE i.site = $1 AND i.project = ANY($2::text[]) AND i.deleted_at IS NULL AND i.hierarchy_level >= 0
        AND EXISTS (SELECT 1 FROM jsonb_array_elements_text(i.sprint_ids) s WHERE s = $3)
+       AND ${issueOfTeam('i', '$5')}
      ORDER BY i.issue_key`,
-    [team.site, [...team.projects], String(sprint.sprint_id), asOf],
+    [team.site, [...team.projects], String(sprint.sprint_id), asOf, team.team ?? null],
   );
   return {
     sprintId: String(sprint.sprint_id),

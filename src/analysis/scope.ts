@@ -1,5 +1,7 @@
 import type { RolecallConfig } from '../config/schema.js';
 import type { Db } from '../store/db.js';
+import { listTeamSummaries, readAttributionState } from '../store/teams.js';
+import { attributeSite, attributionIsCurrent, teamsWithIssueRules } from '../teams/attribute-site.js';
 import { projectsWithFacts, sitesWithFacts } from './queries.js';
 import type { TeamSpec } from './team.js';
 
@@ -25,29 +27,64 @@ export interface ResolvedScope {
   notes: string[];
 }
 
-/** Team definitions the store keeps but the analysis does not apply yet (issue attribution lands with the sync). */
-const NOT_YET_APPLIED = ['components', 'boards', 'jql', 'teamId'] as const;
+/** A rolecall.yaml team as the analysis applies it when the site's issues are not attributed: by projects. */
+function byProjects(t: RolecallConfig['teams'][number], known: readonly string[]): TeamSpec {
+  return {
+    name: t.name,
+    // A team named only by its members counts their work wherever it is.
+    projects: t.projects.length > 0 ? [...t.projects] : [...known],
+    ...(t.members ? { members: [...t.members] } : {}),
+    ownProduct: t.ownProduct,
+  };
+}
+
+/** The teams a scope can name, and the ones the whole organisation analyses. */
+interface TeamCatalog {
+  /** Every team a selection may name; empty: none configured nor attributed (projects are the teams). */
+  teams: TeamSpec[];
+  /** Teams with issues that the organisation's analysis leaves out (project teams beside configured ones). */
+  loose: string[];
+  attributed: boolean;
+}
 
 /**
- * The configured teams as the analysis applies them: by projects and members. A team defined by anything else
- * would silently count its whole projects (or nothing), so it is refused with the reason instead.
+ * The site's teams. When its issues are attributed (a Team field, or rolecall.yaml rules beyond projects), each
+ * team is the facts of its issues — configured teams first, then the teams the Team field names, and the projects
+ * as teams only when nothing is configured. Otherwise the configured teams by their projects, as before.
+ * Attribution is brought up to date first when the team rules changed since the last sync.
  */
-function configured(config: RolecallConfig): TeamSpec[] {
-  return config.teams.map((t) => {
-    const unapplied = NOT_YET_APPLIED.filter((k) => (Array.isArray(t[k]) ? t[k].length > 0 : t[k] !== undefined));
-    if (unapplied.length > 0 || t.projects.length === 0) {
-      throw new UnknownScopeError(
-        `team "${t.name}" is defined by ${unapplied.length > 0 ? unapplied.join(', ') : 'no projects'}, which this version of the analysis does not apply yet`,
-        'define the team by projects: (and members:) in rolecall.yaml for now; `rolecall teams list` shows what the store holds',
-      );
-    }
+async function teamCatalog(
+  db: Db,
+  config: RolecallConfig,
+  site: string,
+  known: readonly string[],
+): Promise<TeamCatalog> {
+  if (site && !(await attributionIsCurrent(db, config, site))) await attributeSite(db, config, site);
+  const state = site ? await readAttributionState(db, site) : null;
+  if (!state?.attributed) return { teams: config.teams.map((t) => byProjects(t, known)), loose: [], attributed: false };
+  const summaries = await listTeamSummaries(db, site);
+  const summary = new Map(summaries.map((s) => [s.team, s]));
+  const configured = new Set(config.teams.map((t) => t.name));
+  const teams: TeamSpec[] = config.teams.map((t) => {
+    const placesIssues = teamsWithIssueRules(config).includes(t) || t.projects.length > 0;
+    if (!placesIssues) return byProjects(t, known);
+    const projects = summary.get(t.name)?.projects ?? [];
     return {
       name: t.name,
-      projects: [...t.projects],
+      team: t.name,
+      projects: projects.length > 0 ? projects : [...t.projects],
       ...(t.members ? { members: [...t.members] } : {}),
       ownProduct: t.ownProduct,
     };
   });
+  const loose: string[] = [];
+  for (const s of summaries) {
+    if (configured.has(s.team) || s.issues === 0) continue;
+    const projectTeamBesideConfig = s.source === 'project' && config.teams.length > 0;
+    if (projectTeamBesideConfig) loose.push(s.team);
+    else teams.push({ name: s.team, team: s.team, projects: s.projects, ownProduct: true });
+  }
+  return { teams, loose, attributed: true };
 }
 
 const projectTeam = (key: string): TeamSpec => ({ name: key, projects: [key], ownProduct: true });
@@ -130,8 +167,9 @@ export async function resolveScope(
   opts: ScopeSelection & { site?: string | undefined; jiraBaseUrl: string | null },
 ): Promise<ResolvedScope> {
   const site = await resolveSite(db, opts.site, opts.jiraBaseUrl);
-  const teams = configured(config);
   const known = site ? await projectsWithFacts(db, site) : [];
+  const catalog = await teamCatalog(db, config, site, known);
+  const { teams } = catalog;
   const notes: string[] = [];
   const wantTeams = unique(opts.teams ?? []);
   const wantProjects = unique(opts.projects ?? []);
@@ -174,7 +212,9 @@ export async function resolveScope(
   }
 
   const all = teams.length > 0 ? teams : known.map(projectTeam);
-  if (teams.length > 0) {
+  if (catalog.loose.length > 0) {
+    notes.push(`Projects with activity that no configured team includes (not analysed): ${catalog.loose.join(', ')}.`);
+  } else if (teams.length > 0 && !catalog.attributed) {
     const covered = new Set(teams.flatMap((t) => t.projects));
     const loose = known.filter((p) => !covered.has(p));
     if (loose.length > 0)

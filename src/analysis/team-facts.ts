@@ -34,7 +34,7 @@ export async function loadTeamFacts(
   since: string,
   until: string,
 ): Promise<TeamFacts> {
-  const filter = { site, projects: spec.projects, members: spec.members };
+  const filter = { site, projects: spec.projects, members: spec.members, team: spec.team };
   const roadmap = await lastRoadmapChange(db, ruleSet, filter, until, ROADMAP_LOOKBACK_DAYS);
   return {
     footprint: await issueFootprint(db, filter, since, until),

@@ -10,6 +10,12 @@ import { bothRolesSince, isCeremony, weeklyTrend } from './trend.js';
 
 export interface TeamSpec {
   name: string;
+  /**
+   * Set when the site's issues are attributed to teams: the team key its facts carry (`activities.team`), and
+   * only those facts count for it. Unset: every fact of its projects counts.
+   */
+  team?: string | undefined;
+  /** The projects it works in (of its issues, when attributed). */
   projects: string[];
   members?: string[] | undefined;
   ownProduct: boolean;

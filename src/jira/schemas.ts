@@ -350,3 +350,10 @@ export const worklogsPageSchema = z.looseObject({
   maxResults: nullish(z.number()),
   total: nullish(z.number()),
 });
+
+/** Agile `board/{id}/issue` with `fields=id`: just the ids. */
+export const boardIssuesPageSchema = z.looseObject({
+  startAt: z.number().int().nonnegative().nullish(),
+  total: z.number().int().nonnegative().nullish(),
+  issues: z.array(z.looseObject({ id: z.string() })),
+});

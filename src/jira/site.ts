@@ -10,6 +10,7 @@ import type { RequestGate } from './request-gate.js';
 import {
   approximateCountSchema,
   boardConfigurationSchema,
+  boardIssuesPageSchema,
   boardsPageSchema,
   bulkChangelogSchema,
   bulkIssuesSchema,
@@ -41,6 +42,9 @@ import {
   worklogsPageSchema,
 } from './schemas.js';
 import { TokenBucketGate } from './token-bucket-gate.js';
+
+/** Id listings are capped, so a broken paging cannot loop for ever (100,000 issues). */
+const MAX_ID_PAGES = 1000;
 
 export interface SearchPageRequest {
   jql: string;
@@ -108,6 +112,51 @@ export class JiraSite {
 
   private send<S extends z.ZodType>(req: JiraRequest<S>): Promise<JiraResponse<z.infer<S>>> {
     return this.http.request(this.tally ? { ...req, tally: this.tally } : req);
+  }
+
+  /** Any request through the site's gate, limits and retries (services beside Jira's REST API: the Teams API). */
+  request<S extends z.ZodType>(req: JiraRequest<S>): Promise<JiraResponse<z.infer<S>>> {
+    return this.send(req);
+  }
+
+  /** Ids of the issues on a board (its filter), paged. */
+  async boardIssueIds(boardId: number, signal?: AbortSignal): Promise<string[]> {
+    const ids: string[] = [];
+    for (let startAt = 0, page = 0; page < MAX_ID_PAGES; page++) {
+      const r = await this.send({
+        url: `/rest/agile/1.0/board/${boardId}/issue`,
+        endpoint: 'board/issue',
+        params: { fields: 'id', startAt, maxResults: 100 },
+        schema: boardIssuesPageSchema,
+        signal,
+      });
+      ids.push(...r.data.issues.map((i) => i.id));
+      startAt += r.data.issues.length;
+      if (r.data.issues.length === 0 || (r.data.total != null && startAt >= r.data.total)) break;
+    }
+    return ids;
+  }
+
+  /** Ids of the issues a JQL filter matches, paged (a repeated page token ends the walk). */
+  async jqlIssueIds(jql: string, signal?: AbortSignal): Promise<string[]> {
+    const ids: string[] = [];
+    let nextPageToken: string | undefined;
+    let nextStartAt: number | undefined;
+    for (let page = 0; page < MAX_ID_PAGES; page++) {
+      const r = await this.searchPage({
+        jql,
+        fields: ['id'],
+        maxResults: 100,
+        ...(nextPageToken ? { nextPageToken } : {}),
+        ...(nextStartAt !== undefined ? { startAt: nextStartAt } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      ids.push(...r.issues.map((i) => i.id));
+      if (r.isLast || (r.nextPageToken !== undefined && r.nextPageToken === nextPageToken)) break;
+      nextPageToken = r.nextPageToken;
+      nextStartAt = r.nextStartAt;
+    }
+    return ids;
   }
 
   private get api(): string {

@@ -17,10 +17,12 @@ export async function upsertActivities(db: Db, facts: readonly Activity[]): Prom
     const batch = facts.slice(i, i + UPSERT_BATCH);
     await db.query(
       `INSERT INTO activities (id, site, project, issue_key, issue_id, issue_type, hierarchy_level, project_type,
-                               actor_id, actor_name, actor_type, at, kind, detail, deleted_at)
-       SELECT id, site, project, "issueKey", "issueId", "issueType", "hierarchyLevel", "projectType",
-              "actorId", "actorName", "actorType", at, kind, detail, NULL
+                               actor_id, actor_name, actor_type, at, kind, detail, deleted_at, team)
+       SELECT id, x.site, project, "issueKey", "issueId", "issueType", "hierarchyLevel", "projectType",
+              "actorId", "actorName", "actorType", at, kind, detail, NULL, coalesce(t.team, '')
        FROM jsonb_to_recordset($1::jsonb) AS x(${COLUMNS})
+       -- a new fact counts at once for its issue's team as last attributed (src/teams/attribute-site.ts)
+       LEFT JOIN issue_teams t ON t.site = x.site AND t.issue_id = x."issueId"
        ON CONFLICT (id) DO UPDATE SET
          issue_key = EXCLUDED.issue_key, issue_type = EXCLUDED.issue_type,
          hierarchy_level = EXCLUDED.hierarchy_level, project_type = EXCLUDED.project_type,

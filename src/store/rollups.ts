@@ -18,7 +18,8 @@ export interface RollupRebuildProgress {
 /**
  * Rebuilds every roll-up row from the live facts, one project at a time (each in its own transaction), reporting
  * progress. Roll-ups are kept by triggers in the same statement as the facts, so this is a repair tool (and what
- * a change of the kept detail fields would run), never needed after a change of rules or teams.
+ * a change of the kept detail fields would run), never needed after a change of rules or teams: rules apply at
+ * analysis time, and a change of team attribution updates `activities.team`, whose trigger recomputes the rows.
  */
 export async function rebuildRollups(db: Db, onProgress?: (p: RollupRebuildProgress) => void): Promise<number> {
   const scopes = await db.query<{ site: string; project: string }>(
@@ -33,11 +34,13 @@ export async function rebuildRollups(db: Db, onProgress?: (p: RollupRebuildProgr
       await tx.query('DELETE FROM activity_rollups WHERE site = $1 AND project = $2', [s.site, s.project]);
       const out = await tx.query<{ n: number }>(
         `WITH ins AS (
-           INSERT INTO activity_rollups
+           INSERT INTO activity_rollups (site, project, day, actor_id, actor_type, kind, hierarchy_level, project_type,
+                                         issue_type, assignee, detail, team, facts, first_at, last_at, sample_id)
            SELECT site, project, date_trunc('day', at, 'UTC'), actor_id, actor_type, kind, hierarchy_level, project_type,
-                  issue_type, rollup_assignee(detail, actor_id), rollup_detail(detail), count(*), min(at), max(at), max(id)
+                  issue_type, rollup_assignee(detail, actor_id), rollup_detail(detail), team,
+                  count(*), min(at), max(at), max(id)
            FROM activities WHERE site = $1 AND project = $2 AND deleted_at IS NULL
-           GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+           GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
            RETURNING 1)
          SELECT count(*)::int AS n FROM ins`,
         [s.site, s.project],

@@ -201,7 +201,14 @@ export async function countIssuesWithoutTeam(db: Db, site: string): Promise<numb
 
 /** Removes a site's teams, memberships and issue teams (tests, re-onboarding). */
 export async function deleteSiteTeams(db: Db, site: string): Promise<void> {
-  for (const table of ['issue_teams', 'issue_team_values', 'team_members', 'teams']) {
+  for (const table of [
+    'issue_teams',
+    'issue_team_values',
+    'team_members',
+    'teams',
+    'team_rule_matches',
+    'team_attribution_state',
+  ]) {
     await db.query(`DELETE FROM ${table} WHERE site = $1`, [site]);
   }
 }
@@ -246,6 +253,7 @@ export async function upsertIssueTeamValues(
 /** What `attributeIssues` needs of every live issue of a site (boards are the caller's: see the phase-2 plan). */
 export interface AttributionInputRow {
   issueId: string;
+  issueKey: string;
   project: string;
   hierarchyLevel: number;
   parentId: string | null;
@@ -257,6 +265,7 @@ export interface AttributionInputRow {
 export async function attributionInputs(db: Db, site: string): Promise<AttributionInputRow[]> {
   const rows = await db.query<{
     issue_id: string;
+    issue_key: string;
     project: string;
     hierarchy_level: number;
     parent_id: string | null;
@@ -265,7 +274,8 @@ export async function attributionInputs(db: Db, site: string): Promise<Attributi
     team_id: string | null;
     team_name: string | null;
   }>(
-    `SELECT i.issue_id, i.project, i.hierarchy_level, i.parent_id, i.components, i.sprint_ids, v.team_id, v.team_name
+    `SELECT i.issue_id, i.issue_key, i.project, i.hierarchy_level, i.parent_id, i.components, i.sprint_ids,
+            v.team_id, v.team_name
      FROM issues i LEFT JOIN issue_team_values v ON v.site = i.site AND v.issue_id = i.issue_id
      WHERE i.site = $1 AND i.deleted_at IS NULL
      ORDER BY i.issue_id`,
@@ -273,6 +283,7 @@ export async function attributionInputs(db: Db, site: string): Promise<Attributi
   );
   return rows.map((r) => ({
     issueId: r.issue_id,
+    issueKey: r.issue_key,
     project: r.project,
     hierarchyLevel: Number(r.hierarchy_level),
     parentId: r.parent_id,
@@ -286,4 +297,152 @@ export async function attributionInputs(db: Db, site: string): Promise<Attributi
 export async function sitesWithTeamData(db: Db): Promise<string[]> {
   const rows = await db.query<{ site: string }>('SELECT site FROM issues UNION SELECT site FROM teams ORDER BY site');
   return rows.map((r) => r.site);
+}
+
+/** Whether any live issue of the site carries a Team field value. */
+export async function siteHasTeamValues(db: Db, site: string): Promise<boolean> {
+  const rows = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM issue_team_values WHERE site = $1 LIMIT 1) x`,
+    [site],
+  );
+  return Number(rows[0]?.n ?? 0) > 0;
+}
+
+/** Every attributed issue of a site: issue id → team, source and team id. */
+export async function siteIssueTeams(
+  db: Db,
+  site: string,
+): Promise<Map<string, { team: string; source: TeamSource; teamId: string | null }>> {
+  const rows = await db.query<{ issue_id: string; team: string; source: TeamSource; team_id: string | null }>(
+    'SELECT issue_id, team, source, team_id FROM issue_teams WHERE site = $1',
+    [site],
+  );
+  return new Map(rows.map((r) => [r.issue_id, { team: r.team, source: r.source, teamId: r.team_id }]));
+}
+
+/**
+ * Sets each live fact's team to its issue's (`issue_teams`; '' without one), touching only facts whose team
+ * differs — the roll-up trigger recomputes exactly the rows those facts leave and join. Returns facts moved.
+ */
+export async function applyIssueTeamsToFacts(db: Db, site: string): Promise<number> {
+  const placed = await db.query<{ n: number }>(
+    `WITH moved AS (
+       UPDATE activities a SET team = t.team FROM issue_teams t
+       WHERE a.site = $1 AND t.site = $1 AND t.issue_id = a.issue_id AND a.team <> t.team
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM moved`,
+    [site],
+  );
+  const unplaced = await db.query<{ n: number }>(
+    `WITH moved AS (
+       UPDATE activities a SET team = '' WHERE a.site = $1 AND a.team <> ''
+         AND NOT EXISTS (SELECT 1 FROM issue_teams t WHERE t.site = a.site AND t.issue_id = a.issue_id)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM moved`,
+    [site],
+  );
+  return Number(placed[0]?.n ?? 0) + Number(unplaced[0]?.n ?? 0);
+}
+
+/** Stored matches of the rules that need the site (`board:<id>`, `jql:<team>`): rule → issue ids. */
+export async function teamRuleMatches(db: Db, site: string): Promise<Map<string, Set<string>>> {
+  const rows = await db.query<{ rule: string; issue_id: string }>(
+    'SELECT rule, issue_id FROM team_rule_matches WHERE site = $1',
+    [site],
+  );
+  const out = new Map<string, Set<string>>();
+  for (const r of rows) {
+    const set = out.get(r.rule) ?? new Set<string>();
+    set.add(r.issue_id);
+    out.set(r.rule, set);
+  }
+  return out;
+}
+
+/** Replaces the stored matches of the given rules (a rule absent from `matches` keeps its rows). */
+export async function replaceTeamRuleMatches(
+  db: Db,
+  site: string,
+  matches: ReadonlyMap<string, readonly string[]>,
+): Promise<void> {
+  if (matches.size === 0) return;
+  await db.transaction(async (tx) => {
+    await tx.query('DELETE FROM team_rule_matches WHERE site = $1 AND rule = ANY($2::text[])', [
+      site,
+      [...matches.keys()],
+    ]);
+    const rows = [...matches].flatMap(([rule, ids]) => [...new Set(ids)].map((id) => ({ rule, id })));
+    if (rows.length > 0) {
+      await tx.query(
+        `INSERT INTO team_rule_matches (site, rule, issue_id)
+         SELECT $1, rule, id FROM jsonb_to_recordset($2::jsonb) AS x(rule text, id text) ON CONFLICT DO NOTHING`,
+        [site, JSON.stringify(rows)],
+      );
+    }
+  });
+}
+
+export interface AttributionState {
+  fingerprint: string;
+  attributed: boolean;
+  updatedAt: string;
+  directoryAt: string | null;
+}
+
+export async function readAttributionState(db: Db, site: string): Promise<AttributionState | null> {
+  const rows = await db.query<{
+    fingerprint: string;
+    attributed: boolean;
+    updated_at: Date | string;
+    directory_at: Date | string | null;
+  }>('SELECT fingerprint, attributed, updated_at, directory_at FROM team_attribution_state WHERE site = $1', [site]);
+  const r = rows[0];
+  if (!r) return null;
+  return {
+    fingerprint: r.fingerprint,
+    attributed: r.attributed,
+    updatedAt: new Date(r.updated_at).toISOString(),
+    directoryAt: r.directory_at ? new Date(r.directory_at).toISOString() : null,
+  };
+}
+
+export async function writeAttributionState(
+  db: Db,
+  site: string,
+  state: { fingerprint: string; attributed: boolean },
+  at: string = now(),
+): Promise<void> {
+  await db.query(
+    `INSERT INTO team_attribution_state (site, fingerprint, attributed, updated_at) VALUES ($1, $2, $3, $4::timestamptz)
+     ON CONFLICT (site) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, attributed = EXCLUDED.attributed,
+       updated_at = EXCLUDED.updated_at`,
+    [site, state.fingerprint, state.attributed, at],
+  );
+}
+
+/** Records that the Teams directory was read (it is read at most daily). */
+export async function markDirectoryRead(db: Db, site: string, at: string = now()): Promise<void> {
+  await db.query(
+    `INSERT INTO team_attribution_state (site, fingerprint, attributed, updated_at, directory_at)
+     VALUES ($1, '', false, $2::timestamptz, $2::timestamptz)
+     ON CONFLICT (site) DO UPDATE SET directory_at = EXCLUDED.directory_at`,
+    [site, at],
+  );
+}
+
+/** Directory team names by Atlassian team id. */
+export async function directoryTeamNames(db: Db, site: string): Promise<Map<string, string>> {
+  const rows = await db.query<{ directory_id: string; name: string }>(
+    `SELECT directory_id, name FROM teams WHERE site = $1 AND directory_id IS NOT NULL`,
+    [site],
+  );
+  return new Map(rows.map((r) => [r.directory_id, r.name]));
+}
+
+/** Removes the rolecall.yaml teams (source `config`) of a site that the configuration no longer defines. */
+export async function removeConfigTeamsNotIn(db: Db, site: string, names: readonly string[]): Promise<void> {
+  await db.query(`DELETE FROM teams WHERE site = $1 AND source = 'config' AND NOT (team = ANY($2::text[]))`, [
+    site,
+    [...names],
+  ]);
 }

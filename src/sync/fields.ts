@@ -1,5 +1,6 @@
 import type { RolecallConfig } from '../config/schema.js';
 import type { JiraFieldInfo } from '../jira/schemas.js';
+import { findTeamField } from '../jira/team-field.js';
 
 /** A custom field as accounting and `doctor` name it. */
 export interface CustomFieldInfo {
@@ -27,7 +28,7 @@ export interface FieldMap {
   targetStart?: string;
   targetEnd?: string;
   acceptanceCriteria?: string;
-  /** Atlassian team field (not a fact of its own; shown by `doctor`). */
+  /** The Atlassian Team field (Cloud or Advanced Roadmaps type): read per issue for team attribution, no fact. */
   team?: string;
   /**
    * Every date or datetime field a change of which is a roadmap date change: `duedate`, Target start/end, and
@@ -44,7 +45,6 @@ export interface FieldMap {
 
 const GH = 'com.pyxis.greenhopper.jira:';
 const JPO = 'com.atlassian.jpo:';
-const TEAM = 'com.atlassian.jira.plugin.system.customfieldtypes:atlassian-team';
 
 /** System time-tracking fields a board can use as its estimation statistic. */
 export const TIME_ESTIMATE_IDS = new Set(['timeoriginalestimate', 'timeestimate']);
@@ -178,14 +178,11 @@ export function resolveFields(
   // Acceptance criteria has no type of its own: only `jira.fields.acceptanceCriteria` names it (doctor says so).
   set('startDate', overrides.startDate);
   set('acceptanceCriteria', overrides.acceptanceCriteria);
-  set(
-    'team',
-    firstId(fields, (f) => customType(f) === TEAM),
-  );
+  set('team', findTeamField(fields)?.id);
   return map;
 }
 
 /** Fields a search must request beyond the base set, for normalisation and the issues table. */
 export function customFieldsToRead(map: FieldMap): string[] {
-  return [...new Set([map.sprint, map.epicLink, ...map.storyPoints].filter((x): x is string => !!x))];
+  return [...new Set([map.sprint, map.epicLink, map.team, ...map.storyPoints].filter((x): x is string => !!x))];
 }

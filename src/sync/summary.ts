@@ -1,5 +1,6 @@
 import { isJiraError } from '../jira/errors.js';
 import { type ItemAccounting, ItemTally } from './normalise/item-accounting.js';
+import type { TeamSyncSummary } from './team-sync.js';
 
 export interface ProjectSyncSummary {
   project: string;
@@ -25,6 +26,8 @@ export interface SyncSummary {
   flavour: 'cloud' | 'datacenter';
   ok: boolean;
   projects: ProjectSyncSummary[];
+  /** The Teams directory, team rule matches and issue attribution after the projects (or why it failed). */
+  teams: TeamSyncSummary | { error: NonNullable<ProjectSyncSummary['error']> };
   requests: number;
   rateLimitWaits: number;
   rateLimitWaitMs: number;
@@ -36,7 +39,7 @@ export function isSiteWide(err: unknown): boolean {
   return isJiraError(err) && (err.kind === 'credentials' || err.kind === 'connection' || err.kind === 'config');
 }
 
-function errorSummary(err: unknown): NonNullable<ProjectSyncSummary['error']> {
+export function errorSummary(err: unknown): NonNullable<ProjectSyncSummary['error']> {
   if (isJiraError(err)) return { kind: err.kind, message: err.message, hint: err.hint, exitCode: err.exitCode };
   return { kind: 'failure', message: err instanceof Error ? err.message : String(err), exitCode: 1 };
 }

@@ -1,8 +1,9 @@
 import { readCursor } from '../store/sync-cursors.js';
 import { readCachedDiscovery } from './discovery.js';
 import type { RunState, SyncOptions } from './options.js';
-import { failedSummary, isSiteWide, type ProjectSyncSummary, type SyncSummary } from './summary.js';
+import { errorSummary, failedSummary, isSiteWide, type ProjectSyncSummary, type SyncSummary } from './summary.js';
 import { syncProject } from './sync-project.js';
+import { syncTeams } from './team-sync.js';
 
 /**
  * Syncs projects, each all-or-nothing: its facts, issues, inferred sprint facts and cursor are written in one
@@ -19,17 +20,33 @@ export async function syncProjects(opts: SyncOptions): Promise<SyncSummary> {
   const stats0 = site.stats;
   const run = await readRunState(opts);
   const projects = await runProjects(opts, run);
+  const teams = await syncTeamsReporting(opts);
   const stats = site.stats;
   return {
     site: site.id,
     flavour: site.flavour,
-    ok: projects.every((p) => p.ok),
+    ok: projects.every((p) => p.ok) && !('error' in teams),
     projects,
+    teams,
     requests: stats.requests - stats0.requests,
     rateLimitWaits: stats.rateLimited - stats0.rateLimited,
     rateLimitWaitMs: stats.rateLimitWaitMs - stats0.rateLimitWaitMs,
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * Teams after the projects. The projects' facts are committed by then: a failure here (a team's JQL Jira rejects)
+ * is reported with the run, not thrown, unless it is site-wide.
+ */
+async function syncTeamsReporting(opts: SyncOptions): Promise<SyncSummary['teams']> {
+  try {
+    return await syncTeams(opts);
+  } catch (err) {
+    if (isSiteWide(err) || opts.signal?.aborted) throw err;
+    opts.log?.error({ err }, 'team attribution failed');
+    return { error: errorSummary(err) };
+  }
 }
 
 /** Cursors and cached discovery of every project, read before the first starts. */

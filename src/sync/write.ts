@@ -2,9 +2,11 @@ import { upsertActivities } from '../store/activities.js';
 import type { Db } from '../store/db.js';
 import { upsertIssues } from '../store/issues.js';
 import { upsertPeople } from '../store/people.js';
+import { upsertIssueTeamValues } from '../store/teams.js';
 import { learnFromBundles, normaliseBundles } from './normalise/bundles.js';
 import type { NormaliseContext } from './normalise/context.js';
 import type { IssueBundle } from './normalise/issue.js';
+import { issueTeamValue } from './normalise/issue-row.js';
 import { ItemTally } from './normalise/item-accounting.js';
 
 /** Facts and rows go to the store in batches of this many issues, inside the project's transaction. */
@@ -13,7 +15,8 @@ const WRITE_BATCH_ISSUES = 200;
 const WRITES_IN_FLIGHT = 2;
 
 /**
- * Normalises collected issues and writes their facts, issue rows and people in the project's transaction.
+ * Normalises collected issues and writes their facts, issue rows, Team values and people in the project's
+ * transaction.
  * Statements reach the store in order; the next batch is normalised while the store writes the previous ones
  * (at most WRITES_IN_FLIGHT outstanding), so neither waits for the other.
  */
@@ -45,6 +48,10 @@ export class IssueWriter {
         }),
         upsertIssues(tx, rows),
         upsertPeople(tx, people),
+        upsertIssueTeamValues(
+          tx,
+          slice.flatMap((b) => issueTeamValue(b.issue, this.ctx) ?? []),
+        ),
       ]);
       written.catch(() => {});
       this.inFlight.push(written);

@@ -61,6 +61,7 @@ const WEEKS = [
 function row(week: string, category: 'owner' | 'manager' | 'neutral', facts = 1): SignalRow {
   return {
     project: 'PAY',
+    team: '',
     actorId: 'dana',
     actorType: 'atlassian',
     ruleIndex: 0,

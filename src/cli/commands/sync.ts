@@ -99,11 +99,35 @@ function printSummary(summary: SyncSummary): void {
       if (p.error?.hint) say(`  hint: ${p.error.hint}`);
     }
   }
+  for (const line of teamLines(summary.teams)) say(line);
   say(
     `synced ${summary.projects.filter((p) => p.ok).length}/${summary.projects.length} projects from ${summary.site} ` +
       `(${summary.flavour}): ${summary.requests} requests, ${summary.rateLimitWaits} rate-limit waits, ` +
       `${(summary.durationMs / 1000).toFixed(1)} s`,
   );
+}
+
+/** What the sync did about teams: the directory, board and JQL rules, and issue attribution. */
+function teamLines(teams: SyncSummary['teams']): string[] {
+  if ('error' in teams) {
+    return [`teams: FAILED: ${teams.error.message}`, ...(teams.error.hint ? [`  hint: ${teams.error.hint}`] : [])];
+  }
+  const lines: string[] = [];
+  if (teams.directory.read) lines.push(`teams directory: ${teams.directory.teams} teams read`);
+  else if (teams.directory.hint)
+    lines.push(`teams directory not read: ${teams.directory.reason}; ${teams.directory.hint}`);
+  for (const [rule, n] of Object.entries(teams.ruleMatches)) lines.push(`team rule ${rule}: ${n} issues`);
+  if (teams.attributed) {
+    const byTeam = Object.entries(teams.byTeam)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([team, n]) => `${team} ${n}`)
+      .join(', ');
+    lines.push(
+      `teams: ${teams.issues} issues attributed (${byTeam}${teams.withoutTeam > 0 ? `; ${teams.withoutTeam} without a team` : ''}), ` +
+        `${teams.issuesMoved} changed team, ${teams.factsMoved} facts moved`,
+    );
+  }
+  return lines;
 }
 
 export function registerSync(program: Command): void {

@@ -1,5 +1,7 @@
 import type { JiraSearchIssue } from '../../jira/schemas.js';
+import { parseTeamFieldValue } from '../../jira/team-field.js';
 import type { IssueRow } from '../../store/issues.js';
+import type { IssueTeamValueRow } from '../../store/teams.js';
 import { jiraTimeIso } from '../jira-time.js';
 import { actorOf } from './actors.js';
 import type { NormaliseContext } from './context.js';
@@ -57,4 +59,11 @@ export function issueRow(
     createdAt: f.created ? jiraTimeIso(f.created) : new Date(0).toISOString(),
     updatedAt: f.updated ? jiraTimeIso(f.updated) : f.created ? jiraTimeIso(f.created) : new Date(0).toISOString(),
   };
+}
+
+/** The issue's own Team field value as stored (teamId null: empty); undefined when the site has no Team field. */
+export function issueTeamValue(issue: JiraSearchIssue, ctx: NormaliseContext): IssueTeamValueRow | undefined {
+  if (!ctx.fields.team) return undefined;
+  const value = parseTeamFieldValue(issue.fields?.[ctx.fields.team]);
+  return { site: ctx.site, issueId: issue.id, teamId: value?.id ?? null, teamName: value?.name ?? null };
 }

@@ -1,0 +1,120 @@
+import type { Logger } from 'pino';
+import type { RolecallConfig } from '../config/schema.js';
+import type { JiraSite } from '../jira/site.js';
+import { readTeamsDirectory } from '../jira/teams-directory.js';
+import type { Db } from '../store/db.js';
+import {
+  markDirectoryRead,
+  readAttributionState,
+  recordTeamMembers,
+  replaceTeamRuleMatches,
+  upsertTeams,
+} from '../store/teams.js';
+import { attributeSite, type SiteAttribution, siteRules } from '../teams/attribute-site.js';
+
+/** The Teams directory changes slowly: it is read at most this often. */
+const DIRECTORY_MAX_AGE_MS = 24 * 3_600_000;
+
+export interface DirectoryRead {
+  read: boolean;
+  teams: number;
+  /** Why it was not read (not Cloud, no organisation id, no permission, read recently, turned off). */
+  reason?: string;
+  hint?: string;
+}
+
+export interface TeamSyncSummary extends SiteAttribution {
+  directory: DirectoryRead;
+  /** Issues each site rule matched (`board:<id>`, `jql:<team>`). */
+  ruleMatches: Record<string, number>;
+  /** Requests made for teams (the directory, board and JQL rules). */
+  requests: number;
+}
+
+export interface TeamSyncOptions {
+  db: Db;
+  site: JiraSite;
+  config: RolecallConfig;
+  log?: Logger | undefined;
+  signal?: AbortSignal | undefined;
+  now?: (() => number) | undefined;
+}
+
+/**
+ * After the projects: the Teams directory (at most daily), the matches of board and JQL team rules, and the
+ * attribution of every issue of the site to its team (docs/architecture.md §7).
+ */
+export async function syncTeams(opts: TeamSyncOptions): Promise<TeamSyncSummary> {
+  const site = opts.site.scoped();
+  const directory = await refreshDirectory({ ...opts, site });
+  const ruleMatches = await refreshRuleMatches({ ...opts, site });
+  const attribution = await attributeSite(opts.db, opts.config, opts.site.id);
+  if (attribution.attributed) {
+    opts.log?.info(
+      {
+        teams: Object.keys(attribution.byTeam).length,
+        withoutTeam: attribution.withoutTeam,
+        moved: attribution.issuesMoved,
+      },
+      'issues attributed to teams',
+    );
+  }
+  return { ...attribution, directory, ruleMatches, requests: site.scopeStats.requests };
+}
+
+async function refreshDirectory(opts: TeamSyncOptions): Promise<DirectoryRead> {
+  const { db, site, config } = opts;
+  if (!config.teamSources.directory) return { read: false, teams: 0, reason: 'turned off (teamSources.directory)' };
+  if (site.flavour !== 'cloud') return { read: false, teams: 0, reason: 'the Teams directory is a Jira Cloud service' };
+  const now = opts.now?.() ?? Date.now();
+  const state = await readAttributionState(db, site.id);
+  if (state?.directoryAt && now - Date.parse(state.directoryAt) < DIRECTORY_MAX_AGE_MS) {
+    return { read: false, teams: 0, reason: `read at ${state.directoryAt} (at most daily)` };
+  }
+  const dir = await readTeamsDirectory(site, {
+    flavour: site.flavour,
+    siteHost: new URL(site.baseUrl).host,
+    orgId: config.jira.orgId,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  if (!dir.available) {
+    opts.log?.warn({ reason: dir.reason, hint: dir.hint }, 'Teams directory not read');
+    return { read: false, teams: 0, reason: dir.reason, hint: dir.hint };
+  }
+  const at = new Date(now).toISOString();
+  // A directory team a rolecall.yaml team names by teamId counts under the configured name.
+  const keyOf = (id: string, name: string) => config.teams.find((t) => t.teamId === id)?.name ?? name;
+  const active = dir.teams.filter((t) => t.state === null || t.state.toUpperCase() !== 'DISBANDED');
+  await upsertTeams(
+    db,
+    active.map((t) => {
+      const key = keyOf(t.id, t.name);
+      return {
+        site: site.id,
+        team: key,
+        name: key,
+        source: key === t.name ? 'directory' : 'config',
+        directoryId: t.id,
+      };
+    }),
+    at,
+  );
+  for (const t of active) await recordTeamMembers(db, site.id, keyOf(t.id, t.name), t.members, at);
+  await markDirectoryRead(db, site.id, at);
+  return { read: true, teams: active.length };
+}
+
+async function refreshRuleMatches(opts: TeamSyncOptions): Promise<Record<string, number>> {
+  const { site, config } = opts;
+  const matches = new Map<string, string[]>();
+  for (const rule of siteRules(config)) {
+    if (rule.startsWith('board:')) {
+      matches.set(rule, await site.boardIssueIds(Number(rule.slice('board:'.length)), opts.signal));
+    } else {
+      const team = config.teams.find((t) => `jql:${t.name}` === rule);
+      if (team?.jql) matches.set(rule, await site.jqlIssueIds(team.jql, opts.signal));
+    }
+  }
+  await replaceTeamRuleMatches(opts.db, site.id, matches);
+  return Object.fromEntries([...matches].map(([rule, ids]) => [rule, ids.length]));
+}
