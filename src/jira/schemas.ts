@@ -84,6 +84,7 @@ export const projectSchema = z.looseObject({
   name: z.string(),
   projectTypeKey: nullish(z.string()),
   versions: nullish(z.array(versionSchema)),
+  components: nullish(z.array(z.looseObject({ name: z.string() }))),
 });
 export type JiraProjectInfo = z.infer<typeof projectSchema>;
 
