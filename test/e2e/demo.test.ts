@@ -33,6 +33,13 @@ describe('rolecall demo', () => {
     expect(analysis.teams.length).toBeGreaterThanOrEqual(4);
     expect(analysis.findings.length).toBeGreaterThan(0);
     expect(analysis.findings.some((f) => f.severity === 'critical')).toBe(true);
+    // Payments and Search share the Commerce project, split by the Team field: Payments' product manager does
+    // not cover Search, which has none.
+    const team = (name: string) => analysis.teams.find((t) => t.team === name);
+    expect(team('Payments')?.projects).toContain('COM');
+    expect(team('Search')?.projects).toContain('COM');
+    expect(team('Payments')?.manager.covered).toBe(true);
+    expect(team('Search')?.manager.covered).toBe(false);
 
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('data-testid="verdict-table"');

@@ -173,13 +173,15 @@ export function orgBlueprint(name: ScenarioName): OrgBlueprint {
         ],
       };
     case 'demo':
+      // Payments and Search share the Commerce project, split by the Team field; Search has no product manager.
       return {
         ...base,
+        teamField: true,
         defaultIssues: 1400,
         teams: [
-          balancedTeam(PAYMENTS, 'medium', 0),
+          { ...balancedTeam(PAYMENTS, 'medium', 0), project: COMMERCE },
           hybridTeam(MOBILE, 1),
-          noManagerTeam(SEARCH, 0),
+          { ...noManagerTeam(SEARCH, 0), project: COMMERCE },
           bottleneckTeam(PLATFORM, 1),
           staleRoadmapTeam(GROWTH, 0),
         ],
