@@ -3,8 +3,12 @@ import type { RolecallConfig } from '../config/schema.js';
 import { projectKeySchema, reportFormatSchema, windowSchema } from '../domain/keys.js';
 import { recipientAllowed, recipientRefusal } from './recipients.js';
 
-/** Body of POST /api/analyses (docs/architecture.md §5). */
-export function analysisRequestSchema(config: RolecallConfig, siteIds: string[]) {
+/**
+ * Body of POST /api/analyses (docs/architecture.md §5). `storeTeams`: the teams the store knows besides the
+ * configured ones (the Teams directory's and the Team field's, docs/architecture.md §7).
+ */
+export function analysisRequestSchema(config: RolecallConfig, siteIds: string[], storeTeams: readonly string[] = []) {
+  const teams = [...new Set([...config.teams.map((t) => t.name), ...storeTeams])];
   return z
     .object({
       site: z.string().min(1).optional().describe('Jira site (URL or host); must be the configured one.'),
@@ -33,8 +37,8 @@ export function analysisRequestSchema(config: RolecallConfig, siteIds: string[])
           message: recipientRefusal(body.email, config.api.allowedRecipients),
         });
       }
-      if (body.team && !config.teams.some((t) => t.name === body.team)) {
-        const known = config.teams.map((t) => t.name).join(', ') || '(none configured)';
+      if (body.team && !teams.includes(body.team)) {
+        const known = teams.join(', ') || '(none configured)';
         ctx.addIssue({ code: 'custom', path: ['team'], message: `unknown team "${body.team}" (known: ${known})` });
       }
       if (

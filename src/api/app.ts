@@ -16,6 +16,7 @@ import { QUEUE_PREFIX } from '../queue/connections.js';
 import type { RunStore } from '../store/analysis-runs.js';
 import type { Db } from '../store/db.js';
 import { getReport } from '../store/reports.js';
+import { knownTeamNames } from '../store/teams.js';
 import { analysisRequestSchema } from './analysis-request.js';
 import { tokenId, tokenMatches } from './auth.js';
 import { OnDemandRuns, RUNS_FULL_RETRY_AFTER_S, type RunView } from './on-demand-runs.js';
@@ -59,7 +60,9 @@ function zodIssues(err: ZodError) {
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   const now = deps.now ?? (() => new Date());
-  const bodySchema = analysisRequestSchema(deps.config, [deps.site, deps.config.jira.baseUrl ?? ''].filter(Boolean));
+  const siteIds = [deps.site, deps.config.jira.baseUrl ?? ''].filter(Boolean);
+  // Teams the sync found (directory, Team field) may be asked for by name, as configured ones are.
+  const bodySchema = async () => analysisRequestSchema(deps.config, siteIds, await knownTeamNames(deps.db, deps.site));
 
   // People sign in to the console (console.users); machines keep the bearer token.
   const consoleAuth = deps.config.console.users.length > 0 ? new ConsoleAuth(deps.db, deps.config.console) : undefined;
@@ -156,7 +159,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   const postLimit = { rateLimit: { max: api.requestsPerMinute, timeWindow: 60_000 } };
   app.post('/api/analyses', { config: postLimit }, async (req, reply) => {
-    const parsed = bodySchema.safeParse(req.body ?? {});
+    const parsed = (await bodySchema()).safeParse(req.body ?? {});
     if (!parsed.success) {
       return problem(reply, 400, 'invalid_request', 'the request body is not valid', {
         issues: zodIssues(parsed.error),

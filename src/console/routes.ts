@@ -13,6 +13,7 @@ import {
 } from '../store/console-history.js';
 import type { Db } from '../store/db.js';
 import { type DeliveryStatus, listDeliveries, releaseUncertain } from '../store/deliveries.js';
+import { knownTeamNames } from '../store/teams.js';
 import { type ArchiveQuery, archiveFilter, archiveView } from './archive-view.js';
 import { parseCookies } from './cookies.js';
 import { DELIVERY_STATUSES, deliveriesView } from './deliveries-view.js';
@@ -34,7 +35,8 @@ export interface ConsoleDeps {
   config: RolecallConfig;
   site: string;
   onDemand: OnDemandRuns;
-  bodySchema: ReturnType<typeof analysisRequestSchema>;
+  /** The analysis request schema, with the teams the store knows now. */
+  bodySchema: () => Promise<ReturnType<typeof analysisRequestSchema>>;
   /** The queue board, linked for admins. */
   boardPath: string;
   log?: Logger | undefined;
@@ -126,7 +128,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
   }
 
   async function teamNames(): Promise<string[]> {
-    const names = new Set(config.teams.map((t) => t.name));
+    const names = new Set([...config.teams.map((t) => t.name), ...(await knownTeamNames(db, site))]);
     for (const r of await latestTeamVerdicts(db, site)) names.add(r.team);
     return [...names].sort((a, b) => a.localeCompare(b));
   }
@@ -296,7 +298,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
           'analyse',
           { title: 'Analyse now', session, current: '/console/analyse' },
           analyseView({
-            teams: config.teams.map((t) => t.name),
+            teams: [...new Set([...config.teams.map((t) => t.name), ...(await knownTeamNames(db, site))])],
             projects: [
               ...new Set([...config.teams.flatMap((t) => t.projects), ...(await syncedProjects(db, site))]),
             ].sort(),
@@ -335,7 +337,7 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
         const selected = { target, ...(form.window ? { window: form.window } : {}) };
         const [kind, ...rest] = target.split(':');
         const value = rest.join(':');
-        const parsed = deps.bodySchema.safeParse({
+        const parsed = (await deps.bodySchema()).safeParse({
           ...(kind === 'team' ? { team: value } : kind === 'project' ? { project: value } : {}),
           ...(form.window ? { window: form.window } : {}),
           formats: ['html', 'json', 'csv'],

@@ -446,3 +446,21 @@ export async function removeConfigTeamsNotIn(db: Db, site: string, names: readon
     [...names],
   ]);
 }
+
+/** Adds teams not yet known (any conflict — same key, or a directory id already listed — keeps the existing row). */
+export async function insertMissingTeams(db: Db, rows: readonly TeamRow[], at: string = now()): Promise<void> {
+  if (rows.length === 0) return;
+  await db.query(
+    `INSERT INTO teams (site, team, name, source, directory_id, updated_at)
+     SELECT site, team, name, source, "directoryId", $2::timestamptz
+     FROM jsonb_to_recordset($1::jsonb) AS x(site text, team text, name text, source text, "directoryId" text)
+     ON CONFLICT DO NOTHING`,
+    [JSON.stringify(rows), at],
+  );
+}
+
+/** The team keys a site's `teams` table lists (configured, directory and Team-field teams), sorted. */
+export async function knownTeamNames(db: Db, site: string): Promise<string[]> {
+  const rows = await db.query<{ team: string }>('SELECT team FROM teams WHERE site = $1 ORDER BY team', [site]);
+  return rows.map((r) => r.team);
+}

@@ -7,6 +7,7 @@ import {
   attributionInputs,
   directoryTeamNames,
   type IssueTeamRow,
+  insertMissingTeams,
   readAttributionState,
   removeConfigTeamsNotIn,
   siteHasTeamValues,
@@ -171,6 +172,7 @@ export async function attributeSite(db: Db, config: RolecallConfig, site: string
       if (!placed.has(issueId)) changed.push({ site, issueId, team: null, source: null });
     await upsertIssueTeams(tx, changed);
     await upsertTeams(tx, configTeamRows(config, site));
+    await insertMissingTeams(tx, fieldTeamRows(site, placed));
     await removeConfigTeamsNotIn(
       tx,
       site,
@@ -192,6 +194,16 @@ function configTeamRows(config: RolecallConfig, site: string): TeamRow[] {
     source: 'config',
     directoryId: t.teamId ?? null,
   }));
+}
+
+/** Teams the Team field names that no configured or directory team row lists yet (no directory access). */
+function fieldTeamRows(site: string, placed: ReadonlyMap<string, Attribution | null>): TeamRow[] {
+  const rows = new Map<string, TeamRow>();
+  for (const a of placed.values()) {
+    if (a?.source === 'team-field' && a.teamId && !rows.has(a.team))
+      rows.set(a.team, { site, team: a.team, name: a.team, source: 'team-field', directoryId: a.teamId });
+  }
+  return [...rows.values()];
 }
 
 /** Whether the stored attribution of a site follows the current team rules. */

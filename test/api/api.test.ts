@@ -16,6 +16,7 @@ import type { WorkerRuntime } from '../../src/queue/runtime.js';
 import { RunStore } from '../../src/store/analysis-runs.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
+import { upsertTeams } from '../../src/store/teams.js';
 import { type JiraStub, startJiraStub } from '../helpers/jira-stub.js';
 import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
@@ -135,6 +136,16 @@ describe('HTTP API', () => {
       expect((await post({ team: 'nobody' })).json().issues).toEqual([
         { path: 'team', message: 'unknown team "nobody" (known: payments, growth)' },
       ]);
+      // A team the sync found (Teams directory, Team field) is known by name too.
+      await upsertTeams(db, [
+        { site: TEST_SITE, team: 'Checkout', name: 'Checkout', source: 'directory', directoryId: 'd-1' },
+      ]);
+      expect((await post({ team: 'nobody' })).json().issues[0].message).toBe(
+        'unknown team "nobody" (known: payments, growth, Checkout)',
+      );
+      expect(
+        (await post({ team: 'Checkout', window: 'forever' })).json().issues.map((i: { path: string }) => i.path),
+      ).toEqual(['window']);
       expect((await post({ project: 'PAY', colour: 'red' })).json().issues[0].message).toMatch(/colour/);
       expect((await post({ project: 'PAY', site: 'https://other.atlassian.net' })).json().issues[0].path).toBe('site');
     });
