@@ -12,6 +12,7 @@ import { markIssuesDeleted, restoreIssues } from '../../src/store/issues.js';
 import { openStore } from '../../src/store/open.js';
 import { rebuildRollups } from '../../src/store/rollups.js';
 import { replaceInferredSprintFacts } from '../../src/store/sprint-facts.js';
+import { applyIssueTeamsToFacts, upsertIssueTeams } from '../../src/store/teams.js';
 
 // Issue 17: over random fact sets, random edits and deletions (every write path of the store), random rules,
 // time zones and windows, the aggregation read from roll-ups equals the one from raw facts, row for row, and the
@@ -56,6 +57,12 @@ const arbOp = fc.oneof(
   fc.record({ op: fc.constant('restore-issues' as const), issues: fc.subarray([1, 2, 3, 4, 5, 6]) }),
   fc.record({ op: fc.constant('replace-inferred' as const), project: fc.constantFrom(...PROJECTS), sprint: fc.nat(2) }),
   fc.record({ op: fc.constant('hard-delete' as const), index: fc.nat() }),
+  // A change of team attribution: the issues' facts move to another team (or to none).
+  fc.record({
+    op: fc.constant('move-teams' as const),
+    issues: fc.subarray([1, 2, 3, 4, 5, 6, 7, 8]),
+    team: fc.constantFrom('Team A', 'Team B', null),
+  }),
 );
 
 const arbRules = fc.subarray([
@@ -116,7 +123,7 @@ function toFact(site: string, s: FactSpec, n: number): Activity {
 }
 
 const ROLLUP_COLUMNS = `site, project, day, actor_id, actor_type, kind, hierarchy_level, project_type, issue_type,
-  assignee, detail::text AS detail, facts, first_at, last_at, sample_id`;
+  assignee, detail::text AS detail, team, facts, first_at, last_at, sample_id`;
 
 /** A private database on the DATABASE_URL server (the migration's triggers stay out of the shared one). */
 async function privatePostgres(): Promise<{ db: Db; drop(): Promise<void> }> {
@@ -194,6 +201,18 @@ describe.each(drivers)('roll-ups under random facts, edits, deletions and rules 
               await replaceInferredSprintFacts(db, { site, project: op.project }, [1, 2], keep);
             } else if (op.op === 'hard-delete' && target)
               await db.query('DELETE FROM activities WHERE id = $1', [target.id]);
+            else if (op.op === 'move-teams') {
+              await upsertIssueTeams(
+                db,
+                op.issues.map((i) => ({
+                  site,
+                  issueId: String(i),
+                  team: op.team,
+                  source: op.team === null ? null : ('component' as const),
+                })),
+              );
+              await applyIssueTeamsToFacts(db, site);
+            }
           }
 
           const config = rolecallConfigSchema.parse({
@@ -216,17 +235,17 @@ describe.each(drivers)('roll-ups under random facts, edits, deletions and rules 
           expect(sorted(fromRollups)).toEqual(sorted(fromFacts));
 
           const kept = await db.query(
-            `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups WHERE site = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
+            `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups WHERE site = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
             [site],
           );
           const rebuilt = await db.query(
             `SELECT ${ROLLUP_COLUMNS} FROM (
                SELECT site, project, date_trunc('day', at, 'UTC') AS day, actor_id, actor_type, kind, hierarchy_level,
                       project_type, issue_type, rollup_assignee(detail, actor_id) AS assignee,
-                      rollup_detail(detail) AS detail, count(*)::int AS facts, min(at) AS first_at,
+                      rollup_detail(detail) AS detail, team, count(*)::int AS facts, min(at) AS first_at,
                       max(at) AS last_at, max(id) AS sample_id
-               FROM activities WHERE site = $1 AND deleted_at IS NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11) x
-             ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
+               FROM activities WHERE site = $1 AND deleted_at IS NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12) x
+             ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
             [site],
           );
           expect(kept).toEqual(rebuilt);
@@ -238,13 +257,13 @@ describe.each(drivers)('roll-ups under random facts, edits, deletions and rules 
 
   it('rebuildRollups reproduces what the triggers keep, with progress', async () => {
     const before = await db.query(
-      `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
+      `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
     );
     expect(before.length).toBeGreaterThan(0);
     const progress: number[] = [];
     await rebuildRollups(db, (p) => progress.push(p.done / p.total));
     const after = await db.query(
-      `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11`,
+      `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
     );
     expect(after).toEqual(before);
     expect(progress.at(-1)).toBe(1);
