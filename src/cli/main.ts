@@ -18,6 +18,7 @@ const COMMANDS: Array<[string, () => Promise<Register>]> = [
   ['export', async () => (await import('./commands/export.js')).registerExport],
   ['deliveries', async () => (await import('./commands/deliveries.js')).registerDeliveries],
   ['teams', async () => (await import('./commands/teams.js')).registerTeams],
+  ['store', async () => (await import('./commands/store.js')).registerStore],
   ['simulate', async () => (await import('./commands/simulate.js')).registerSimulate],
   ['worker', async () => (await import('./commands/worker.js')).registerWorker],
   ['scheduler', async () => (await import('./commands/scheduler.js')).registerScheduler],

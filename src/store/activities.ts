@@ -24,7 +24,7 @@ export async function upsertActivities(db: Db, facts: readonly Activity[]): Prom
        -- a new fact counts at once for its issue's team as last attributed (src/teams/attribute-site.ts)
        LEFT JOIN issue_teams t ON t.site = x.site AND t.issue_id = x."issueId"
        ON CONFLICT (id) DO UPDATE SET
-         issue_key = EXCLUDED.issue_key, issue_type = EXCLUDED.issue_type,
+         project = EXCLUDED.project, issue_key = EXCLUDED.issue_key, issue_type = EXCLUDED.issue_type,
          hierarchy_level = EXCLUDED.hierarchy_level, project_type = EXCLUDED.project_type,
          actor_name = EXCLUDED.actor_name, actor_type = EXCLUDED.actor_type, detail = EXCLUDED.detail,
          deleted_at = NULL`,

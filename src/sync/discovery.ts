@@ -114,13 +114,26 @@ export function sprintInfo(s: JiraSprint, boardId?: number): SprintInfo {
   };
 }
 
-/** Sprints of the project's scrum boards (kanban boards have none). */
+/**
+ * Whether a board may have sprints: scrum boards, and team-managed projects' boards (Cloud type `simple`), which
+ * have them when their sprints feature is on (else they answer 400, like kanban boards).
+ */
+export function boardMayHaveSprints(type: string): boolean {
+  return type !== 'kanban';
+}
+
+/**
+ * Sprints of the project's boards. A board also lists other boards' sprints that hold issues its filter matches:
+ * each sprint counts once, under the board it belongs to (`originBoardId`), and only when that board is one of
+ * the project's — another project's sprint is that project's to infer.
+ */
 export async function fetchSprints(site: JiraSite, boards: BoardInfo[], signal?: AbortSignal): Promise<SprintInfo[]> {
+  const own = new Set(boards.map((b) => b.id));
   const byId = new Map<number, SprintInfo>();
   for (const b of boards) {
-    if (b.type !== 'scrum') continue;
+    if (!boardMayHaveSprints(b.type)) continue;
     const sprints = await optional(site.sprints(b.id, signal), []);
-    for (const s of sprints) byId.set(s.id, sprintInfo(s, b.id));
+    for (const s of sprints) if (own.has(s.originBoardId ?? b.id)) byId.set(s.id, sprintInfo(s, b.id));
   }
   return [...byId.values()].sort((a, b) => a.id - b.id);
 }

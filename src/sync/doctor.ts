@@ -3,7 +3,13 @@ import { isJiraError } from '../jira/errors.js';
 import type { JiraSite } from '../jira/site.js';
 import type { Db } from '../store/db.js';
 import { latestItemAccounting, type StoredItemAccounting } from '../store/item-accounting.js';
-import { discoverProject, discoverSite, type ProjectDiscovery, type SiteDiscovery } from './discovery.js';
+import {
+  boardMayHaveSprints,
+  discoverProject,
+  discoverSite,
+  type ProjectDiscovery,
+  type SiteDiscovery,
+} from './discovery.js';
 import { fieldFix } from './field-fixes.js';
 import { type FieldMap, resolveFields } from './fields.js';
 
@@ -213,7 +219,7 @@ export async function diagnose(opts: {
 
   const estimationIds = discovered.flatMap((p) => p.boards.map((b) => b.estimationFieldId ?? '')).filter(Boolean);
   const map = fieldMapOf(siteInfo, estimationIds, config);
-  const scrum = discovered.some((p) => p.boards.some((b) => b.type === 'scrum'));
+  const scrum = discovered.some((p) => p.boards.some((b) => boardMayHaveSprints(b.type)));
   if (!map.sprint && scrum) {
     gaps.push({
       problem: 'no Sprint field found',

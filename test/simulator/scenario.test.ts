@@ -298,7 +298,7 @@ function normalise(s: Scenario) {
     status: i.fields.status.untranslatedName,
     histories: i.histories.map((h) => ({
       id: h.id,
-      author: h.author.accountId,
+      author: h.author?.accountId,
       created: h.created,
       items: h.items.map(item),
     })),

@@ -484,6 +484,67 @@ describe('real-site configurations and item accounting', () => {
     });
   });
 
+  it('customers, authorless histories, issue type changes and moves: typed, counted, keyed by issue id', () => {
+    const map = resolveFields(
+      [...SITE, { id: 'issuetype', name: 'Vorgangstyp', schema: { type: 'issuetype', system: 'issuetype' } }],
+      [],
+    );
+    const tally = new ItemTally();
+    const customer = user('qm:1:2', { accountType: 'customer' });
+    const moved = { ...issue, key: 'PAY-9' };
+    const n = normaliseIssue(
+      {
+        issue: moved,
+        histories: [
+          history('1', '2026-02-02T10:00:00.000+0000', user('po'), [
+            {
+              field: 'Vorgangstyp',
+              fieldId: 'issuetype',
+              from: '10001',
+              fromString: 'Story',
+              to: '10002',
+              toString: 'Aufgabe',
+            },
+            { field: 'Vorgangstyp', from: '10002', fromString: 'Aufgabe', to: '10004', toString: 'Fehler' },
+          ]),
+          history('2', '2026-02-03T10:00:00.000+0000', user('po'), [
+            {
+              field: 'project',
+              fieldtype: 'jira',
+              from: '10001',
+              fromString: 'Checkout',
+              to: '10000',
+              toString: 'Payments',
+            },
+            { field: 'Key', fieldtype: 'jira', fromString: 'CHK-3', toString: 'PAY-9' },
+          ]),
+          history('3', '2026-02-04T10:00:00.000+0000', customer, [
+            { field: 'status', fieldId: 'status', from: '3', to: '5', toString: 'Fertig' },
+          ]),
+          history('4', '2026-02-05T10:00:00.000+0000', null, [
+            { field: 'status', fieldId: 'status', from: '5', to: '1', toString: 'Offen' },
+          ]),
+        ],
+        comments: [{ id: '7', author: customer, created: '2026-02-04T09:00:00.000+0000' }],
+        worklogs: [],
+      },
+      { ...ctx(), fields: map },
+      tally,
+    );
+    expect(n.facts.filter((f) => f.kind !== 'issue.created').map((f) => [f.id, f.kind, f.actorType])).toEqual([
+      ['acme:1001:3:0', 'issue.transitioned', 'customer'],
+      ['acme:1001:4:0', 'issue.transitioned', 'unknown'],
+      ['acme:1001:comment:7', 'issue.commented', 'customer'],
+    ]);
+    expect(new Set(n.facts.map((f) => f.issueKey))).toEqual(new Set(['PAY-9']));
+    expect(n.people.find((p) => p.accountId === 'qm:1:2')?.accountType).toBe('customer');
+    expect(tally.toJSON()).toMatchObject({
+      seen: 6,
+      mapped: 2,
+      ignored: { 'not a role signal': 2, 'issue moved': 2 },
+    });
+  });
+
   it('recognises translated Data Center Fix Version and Component items by value', () => {
     const map = resolveFields(SITE, []);
     const known = { versions: { '10001': '1.2' }, components: { '10001': 'API' } };

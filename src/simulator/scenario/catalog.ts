@@ -85,7 +85,11 @@ export type ChangeField =
   | 'timeoriginalestimate'
   | 'appStart'
   | 'appEnd'
-  | 'team';
+  | 'team'
+  | 'issuetype'
+  /** An issue moved between projects: `project` and `Key` items. */
+  | 'project'
+  | 'key';
 
 interface CustomFieldSpec {
   role: CustomFieldRole;
@@ -318,12 +322,15 @@ const CHANGE_LABELS: Record<
   appStart: { field: 'Roadmap start', fieldtype: 'custom', fieldId: 'appStart', custom: true },
   appEnd: { field: 'Roadmap end', fieldtype: 'custom', fieldId: 'appEnd', custom: true },
   team: { field: 'Team', fieldtype: 'custom', fieldId: 'team', custom: true },
+  issuetype: { field: 'issuetype', displayName: 'Issue Type', fieldtype: 'jira', fieldId: 'issuetype' },
   // Items Jira writes without a fieldId: their `field` is an internal name and is never translated.
   issueParentAssociation: { field: 'IssueParentAssociation', fieldtype: 'jira' },
   epicChild: { field: 'Epic Child', fieldtype: 'jira' },
   link: { field: 'Link', fieldtype: 'jira' },
   workflow: { field: 'Workflow', fieldtype: 'jira' },
   worklogId: { field: 'WorklogId', fieldtype: 'jira' },
+  project: { field: 'project', fieldtype: 'jira' },
+  key: { field: 'Key', fieldtype: 'jira' },
 };
 
 /**

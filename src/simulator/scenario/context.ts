@@ -65,6 +65,11 @@ export interface TeamContext {
   secondBoard?: SimBoard;
   /** The team in the Atlassian Teams directory (scenarios with the Team field). */
   directoryTeam?: SimTeam;
+  /** 'mixed': the team's Service Management project, where portal customers raise requests. */
+  serviceDesk?: SimProject;
+  /** 'mixed': a second scrum board over the team's bugs (its filter overlaps the team board's), with its sprints. */
+  opsBoard?: SimBoard;
+  opsSprints?: SprintContext[];
 }
 
 export interface OrgContext {
@@ -79,6 +84,8 @@ export interface OrgContext {
   planner?: Person;
   former: Person;
   apiUser: Person;
+  /** 'mixed': Service Management portal customers (accountType `customer`). */
+  customers?: Person[];
   restrictedProject: SimProject;
   random: Random;
   /** Scenarios with the Team field: the organisation id and its Teams directory. */

@@ -31,13 +31,16 @@ export interface IssueDraft {
   /** Scenarios with the Team field: the value at creation (later values come from `team` changes). */
   teamField?: { initial: SimTeam | null };
   id: string;
+  /** The key it has now; one it had before a `move` is in `previousKeys` (both set when ids are assigned). */
   key: string;
+  previousKeys?: string[];
 }
 
 /** Changes one author makes at one instant: they become one changelog history. */
 export interface Intent {
   ms: number;
-  author: Person;
+  /** null: Jira records no author (a system change such as a Service Management auto-close). */
+  author: Person | null;
   changes: Change[];
 }
 
@@ -64,7 +67,10 @@ export type Change =
   | { f: 'timeestimate'; to: number }
   | { f: 'workflow' }
   | { f: 'impact'; to: number }
-  | { f: 'team'; to: SimTeam };
+  | { f: 'team'; to: SimTeam }
+  | { f: 'issuetype'; to: IssueTypeRole }
+  /** To another project: the issue keeps its id and gets the next key there (one move per issue). */
+  | { f: 'move'; to: SimProject };
 
 export interface LinkType {
   id: string;
@@ -79,11 +85,20 @@ export const LINK_TYPES: LinkType[] = [
   { id: '10002', name: 'Duplicate', inward: 'is duplicated by', outward: 'duplicates' },
 ];
 
-/** Adds an intent when it falls strictly between the issue's creation and now, and the author was around. */
-export function addIntent(draft: IssueDraft, nowMs: number, ms: number, author: Person, changes: Change[]): boolean {
+/**
+ * Adds an intent when it falls strictly between the issue's creation and now, and the author (null: none recorded)
+ * was around.
+ */
+export function addIntent(
+  draft: IssueDraft,
+  nowMs: number,
+  ms: number,
+  author: Person | null,
+  changes: Change[],
+): boolean {
   const at = Math.round(ms);
   if (at <= draft.createdMs || at >= nowMs) return false;
-  if (at < author.activeFrom || at > author.activeUntil) return false;
+  if (author && (at < author.activeFrom || at > author.activeUntil)) return false;
   draft.intents.push({ ms: at, author, changes });
   return true;
 }

@@ -61,6 +61,9 @@ const NAME_KINDS: Record<string, ActivityKind | null> = {
   Link: null,
   Workflow: null,
   WorklogId: null,
+  // An issue moved between projects: its facts stay the issue's (keyed by id), under its current key.
+  Key: null,
+  project: null,
 };
 
 /** English changelog labels of system fields, for items without a fieldId (Data Center). */

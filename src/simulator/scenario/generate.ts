@@ -9,8 +9,10 @@ import { padHistories } from './long-tail.js';
 import { materialize } from './materialize.js';
 import { buildOrg } from './org.js';
 import { planHeavyAutomation, planRestrictedProject } from './plan-automation.js';
+import { planRealSite } from './plan-real-site.js';
 import { type DraftSequence, TeamPlanner } from './plan-team.js';
 import { issueTeams, planTeamField } from './plan-team-field.js';
+import { realSiteTruth } from './real-site-truth.js';
 import type { GroundTruth, Locale, Scenario, ScenarioOptions } from './types.js';
 
 export const DEFAULT_NOW = '2026-11-23T12:00:00.000Z';
@@ -60,6 +62,7 @@ export function generateScenario(opts: ScenarioOptions): Scenario {
     }
   }
   drafts.push(...planRestrictedProject(org, Random.derive(seed, 'restricted'), sequence));
+  if (realSite) drafts.push(...planRealSite(org, drafts, Random.derive(seed, 'real-site'), sequence));
   if (org.directory) planTeamField(drafts, org, Random.derive(seed, 'team-field'));
   if (opts.changelog === 'long-tail') {
     const random = Random.derive(seed, 'long-tail');
@@ -86,19 +89,22 @@ export function generateScenario(opts: ScenarioOptions): Scenario {
           t.project,
           ...(t.secondProject ? [t.secondProject] : []),
           ...(t.discovery ? [t.discovery] : []),
+          ...(t.serviceDesk ? [t.serviceDesk] : []),
         ]),
       ),
       org.restrictedProject,
     ],
     users: org.people.map((p) => p.user),
-    boards: org.teams.flatMap((t) => [...(t.board ? [t.board] : []), ...(t.secondBoard ? [t.secondBoard] : [])]),
-    sprints: org.teams.flatMap((t) => t.sprints.map((s) => s.sprint)),
+    boards: org.teams.flatMap((t) => [t.board, t.secondBoard, t.opsBoard].filter((b) => b !== undefined)),
+    sprints: org.teams.flatMap((t) => [...t.sprints, ...(t.opsSprints ?? [])].map((s) => s.sprint)),
     versions: unique(org.teams.flatMap((t) => t.versions.map((v) => v.version))),
     issues,
     ...(org.directory ? { orgId: org.orgId, teams: org.directory } : {}),
     groundTruth: { ...groundTruth(org), expectedCounts: { byKind: {}, byActor: {} } },
   };
   if (org.directory) scenario.groundTruth.issueTeams = issueTeams(drafts, org);
+  const realSiteExtras = realSite ? realSiteTruth(scenario, org) : undefined;
+  if (realSiteExtras) scenario.groundTruth.realSite = realSiteExtras;
   scenario.groundTruth.expectedCounts = countExpectedFacts(scenario);
   return scenario;
 }
@@ -121,7 +127,7 @@ function groundTruth(org: OrgContext): Omit<GroundTruth, 'expectedCounts'> {
     if (bp.manager === 'former') missing.push('manager');
     return {
       team: bp.name,
-      projects: [team.project, team.secondProject, team.discovery].flatMap((p) => (p ? [p.key] : [])),
+      projects: [team.project, team.secondProject, team.discovery, team.serviceDesk].flatMap((p) => (p ? [p.key] : [])),
       owners: ids('owner'),
       managers: ids('manager'),
       hybrids: ids('hybrid'),

@@ -1,6 +1,6 @@
 import { jiraTime } from '../time.js';
 import { adf } from './adf.js';
-import type { PriorityRole, SiteCatalog, StatusRole } from './catalog.js';
+import type { IssueTypeRole, PriorityRole, SiteCatalog, StatusRole } from './catalog.js';
 import type { OrgContext, Person, SprintContext, VersionContext } from './context.js';
 import type { Change, DateField, IssueDraft, LinkType } from './drafts.js';
 import type {
@@ -17,6 +17,9 @@ import type {
 } from './types.js';
 
 interface IssueState {
+  type: IssueTypeRole;
+  project: SimProject;
+  key: string;
   summary: string;
   description: string;
   acceptance: string | null;
@@ -61,6 +64,7 @@ export function materialize(drafts: IssueDraft[], org: OrgContext): SimIssue[] {
     keyCounters.set(draft.project.key, n);
     draft.key = `${draft.project.key}-${n}`;
   });
+  assignMovedKeys(drafts, keyCounters);
 
   const projectRefs = new Map<string, JiraIssueFields['project']>();
   const versionRefs = new Map<string, JiraIssueFields['fixVersions'][number]>();
@@ -103,6 +107,26 @@ export function materialize(drafts: IssueDraft[], org: OrgContext): SimIssue[] {
     }
   }
   return issues;
+}
+
+/**
+ * An issue moved to another project keeps its id and gets that project's next key, in the order of the moves;
+ * its key at creation stays taken (Jira still finds the issue by it).
+ */
+function assignMovedKeys(drafts: IssueDraft[], keyCounters: Map<string, number>): void {
+  const moves = drafts.flatMap((draft) =>
+    draft.intents.flatMap((intent) =>
+      intent.changes.flatMap((c) => (c.f === 'move' ? [{ draft, ms: intent.ms, to: c.to }] : [])),
+    ),
+  );
+  moves.sort((a, b) => a.ms - b.ms || a.draft.seq - b.draft.seq);
+  for (const { draft, to } of moves) {
+    if (draft.previousKeys) throw new Error(`${draft.key}: one move per issue is modelled`);
+    const n = (keyCounters.get(to.key) ?? 0) + 1;
+    keyCounters.set(to.key, n);
+    draft.previousKeys = [draft.key];
+    draft.key = `${to.key}-${n}`;
+  }
 }
 
 export function parentRef(parent: SimIssue): NonNullable<JiraIssueFields['parent']> {
@@ -162,6 +186,9 @@ function materializeOne(
 ): { issue: SimIssue; finalParent: IssueDraft | undefined } {
   const baseUrl = catalog.baseUrl;
   const state: IssueState = {
+    type: draft.type,
+    project: draft.project,
+    key: draft.previousKeys?.[0] ?? draft.key,
     summary: draft.summary,
     description: draft.description,
     acceptance: null,
@@ -216,10 +243,12 @@ function materializeOne(
 
   // Merge intents and worklogs by time (a worklog after intents at the same instant).
   const histories: JiraHistory[] = [];
-  const addHistory = (ms: number, author: Person, items: JiraChangeItem[]) => {
+  const addHistory = (ms: number, author: Person | null, items: JiraChangeItem[]) => {
     if (items.length === 0) return;
     state.updatedMs = Math.max(state.updatedMs, ms);
-    histories.push({ id: String(ids.history++), author: author.ref, created: jiraTime(ms), items });
+    const id = String(ids.history++);
+    const created = jiraTime(ms);
+    histories.push(author ? { id, author: author.ref, created, items } : { id, created, items });
   };
   let w = 0;
   for (const intent of intents) {
@@ -255,8 +284,8 @@ function materializeOne(
   const fields: JiraIssueFields = {
     summary: state.summary,
     description: adf(state.description),
-    issuetype: catalog.issueTypes[draft.type],
-    project: refs.project(draft.project),
+    issuetype: catalog.issueTypes[state.type],
+    project: refs.project(state.project),
     creator: draft.creator.ref,
     reporter: draft.creator.ref,
     assignee: state.assignee ? state.assignee.ref : null,
@@ -301,6 +330,7 @@ function materializeOne(
     histories,
     comments,
     worklogs,
+    ...(draft.previousKeys ? { previousKeys: [...draft.previousKeys] } : {}),
   };
   return { issue, finalParent: state.parent };
 }
@@ -544,6 +574,31 @@ function applyChanges(
         const before = state.team;
         items.push(item(catalog, 'team', before?.id ?? null, before?.name ?? null, change.to.id, change.to.name));
         state.team = change.to;
+        break;
+      }
+      case 'issuetype': {
+        if (state.type === change.to) break;
+        const from = catalog.issueTypes[state.type];
+        const to = catalog.issueTypes[change.to];
+        items.push(item(catalog, 'issuetype', from.id, from.name, to.id, to.name));
+        state.type = change.to;
+        break;
+      }
+      case 'move': {
+        const from = state.project;
+        const to = change.to;
+        if (from === to) break;
+        items.push(item(catalog, 'project', from.id, from.name, to.id, to.name));
+        items.push(item(catalog, 'key', null, state.key, null, draft.key));
+        if (from.simplified !== to.simplified) {
+          // Between a team-managed and a company-managed project the issue changes workflow too.
+          const id = (p: SimProject) => (p.simplified ? '10100' : '10000');
+          const name = (p: SimProject) =>
+            p.simplified ? `Software Simplified Workflow for Project ${p.key}` : 'classic default workflow';
+          items.push(item(catalog, 'workflow', id(from), name(from), id(to), name(to)));
+        }
+        state.project = to;
+        state.key = draft.key;
         break;
       }
       case 'impact': {

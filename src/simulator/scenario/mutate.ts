@@ -24,6 +24,11 @@ export interface ScenarioChange {
   create?: { project: string; count: number; issueType?: string; actorId?: string };
   /** Delete issues (their sub-tasks go too): these keys, or this many visible issues spread over the site. */
   delete?: { issues: string[] | number };
+  /**
+   * Move issues (without sub-tasks) to another project: each keeps its id, gets that project's next key and a
+   * `project` + `Key` history by `actorId` (default: the target team's lead); its old key still finds it.
+   */
+  move?: { issues: string[]; to: string; actorId?: string };
   /** When the change happens (ISO). The simulator defaults it to its clock, after any earlier change. */
   at?: string;
 }
@@ -33,6 +38,7 @@ export interface MutationResult {
   updated: string[];
   created: string[];
   deleted: string[];
+  moved: Array<{ from: string; to: string }>;
   /** How the expected fact counts moved (negative after deletions); groundTruth.expectedCounts is updated too. */
   facts: ExpectedCounts;
 }
@@ -66,9 +72,10 @@ export function applyScenarioChange(scenario: Scenario, change: ScenarioChange, 
   const updated = change.touch ? ctx.touch(change.touch) : [];
   const created = change.create ? ctx.create(change.create) : [];
   const deleted = change.delete ? ctx.delete(change.delete.issues) : [];
+  const moved = change.move ? ctx.move(change.move) : [];
   const after = countExpectedFacts(scenario);
   scenario.groundTruth.expectedCounts = after;
-  return { at, updated, created, deleted, facts: difference(after, before) };
+  return { at, updated, created, deleted, moved, facts: difference(after, before) };
 }
 
 function difference(after: ExpectedCounts, before: ExpectedCounts): ExpectedCounts {
@@ -136,10 +143,7 @@ class MutationContext {
     const issueType = this.scenario.issueTypes.find((t) => t.untranslatedName === typeName || t.name === typeName);
     if (!issueType) throw new Error(`mutate: unknown issue type ${typeName}`);
     const template = this.scenario.issues.find((i) => i.fields.project.key === project.key);
-    let maxNumber = 0;
-    for (const issue of this.scenario.issues) {
-      if (issue.fields.project.key === project.key) maxNumber = Math.max(maxNumber, Number(issue.key.split('-')[1]));
-    }
+    let maxNumber = this.lastNumber(project.key);
     const todo = this.scenario.statuses.find((s) => s.untranslatedName === (discovery ? 'Parking lot' : 'To Do'));
     const medium = this.scenario.priorities.find((p) => p.id === '3');
     if (!todo || !medium) throw new Error('mutate: site has no To Do status or Medium priority');
@@ -201,6 +205,60 @@ class MutationContext {
       }
     }
     return [...keys];
+  }
+
+  move(spec: NonNullable<ScenarioChange['move']>): Array<{ from: string; to: string }> {
+    const project = this.scenario.projects.find((p) => p.key === spec.to);
+    if (!project?.browsable) throw new Error(`mutate: unknown or restricted project ${spec.to}`);
+    const actor = spec.actorId ? this.user(spec.actorId) : (this.teamLead(project.key) ?? project.lead);
+    const moved: Array<{ from: string; to: string }> = [];
+    for (const issue of this.resolve(spec.issues)) {
+      const from = issue.fields.project;
+      if (from.key === project.key) continue;
+      if (issue.fields.subtasks.length > 0 || issue.fields.issuetype.subtask) {
+        throw new Error(`mutate: moving ${issue.key} with its sub-tasks (or a sub-task alone) is not modelled`);
+      }
+      const key = `${project.key}-${this.lastNumber(project.key) + 1}`;
+      const item = (field: string, a: string | null, aText: string, b: string | null, bText: string) => ({
+        field,
+        fieldtype: 'jira' as const,
+        from: a,
+        fromString: aText,
+        to: b,
+        toString: bText,
+      });
+      this.addHistory(issue, actor, [
+        item('project', from.id, from.name, project.id, project.name),
+        item('Key', null, issue.key, null, key),
+      ]);
+      const { self, id, name, projectTypeKey, simplified } = project;
+      issue.fields.project = { self, id, key: project.key, name, projectTypeKey, simplified };
+      issue.previousKeys = [...(issue.previousKeys ?? []), issue.key];
+      // Where other issues name it (links, its children's parent), they show its new key.
+      for (const other of this.scenario.issues) {
+        if (other.fields.parent?.id === issue.id) other.fields.parent.key = key;
+        for (const link of other.fields.issuelinks) {
+          const ref = link.inwardIssue ?? link.outwardIssue;
+          if (ref?.id === issue.id) ref.key = key;
+        }
+      }
+      moved.push({ from: issue.key, to: key });
+      issue.key = key;
+      issue.fields.updated = this.at;
+    }
+    return moved;
+  }
+
+  /** The highest key number a project has given out (keys of issues moved away stay taken). */
+  private lastNumber(projectKey: string): number {
+    let max = 0;
+    const prefix = `${projectKey}-`;
+    for (const issue of this.scenario.issues) {
+      for (const key of [issue.key, ...(issue.previousKeys ?? [])]) {
+        if (key.startsWith(prefix)) max = Math.max(max, Number(key.slice(prefix.length)));
+      }
+    }
+    return max;
   }
 
   private transition(issue: SimIssue, actor: JiraUserRef): void {

@@ -53,7 +53,7 @@ class People {
     private readonly nowMs: number,
   ) {}
 
-  human(role: GroundTruthRole, team: string | undefined, options: { email?: boolean } = {}): Person {
+  private name(): [string, string] {
     let first: string;
     let last: string;
     do {
@@ -61,6 +61,11 @@ class People {
       last = this.random.pick(LAST_NAMES);
     } while (this.used.has(`${first} ${last}`));
     this.used.add(`${first} ${last}`);
+    return [first, last];
+  }
+
+  human(role: GroundTruthRole, team: string | undefined, options: { email?: boolean } = {}): Person {
+    const [first, last] = this.name();
     const accountId = this.random.chance(0.5)
       ? this.random.hex(24)
       : `712020:${this.random.hex(8)}-${this.random.hex(4)}-${this.random.hex(4)}-${this.random.hex(4)}-${this.random.hex(12)}`;
@@ -77,6 +82,25 @@ class People {
       },
       role,
       team,
+    );
+  }
+
+  /** A Service Management portal customer: Cloud gives them `qm:` account ids and hides their email. */
+  customer(): Person {
+    const [first, last] = this.name();
+    const uuid = () =>
+      `${this.random.hex(8)}-${this.random.hex(4)}-${this.random.hex(4)}-${this.random.hex(4)}-${this.random.hex(12)}`;
+    return this.add(
+      {
+        accountId: `qm:${uuid()}:${uuid()}`,
+        accountType: 'customer',
+        displayName: `${first} ${last}`,
+        active: true,
+        timeZone: this.random.pick(TIME_ZONES),
+        name: `${first}.${last}`.toLowerCase(),
+      },
+      'customer',
+      undefined,
     );
   }
 
@@ -225,7 +249,8 @@ export function buildOrg(opts: {
       id: boardSeq,
       self: `${baseUrl}/rest/agile/1.0/board/${boardSeq}`,
       name: `${bp.key} board`,
-      type: bp.board,
+      // Cloud calls a team-managed project's board `simple`, sprints or not.
+      type: bp.teamManaged ? 'simple' : bp.board,
       projectKey: project.key,
       projectId: project.id,
       ...(estimationFieldId ? { estimationFieldId } : {}),
@@ -235,7 +260,15 @@ export function buildOrg(opts: {
     boardSeq++;
     const sprints =
       bp.board === 'scrum'
-        ? buildSprints(bp, board, anchor + bp.sprintOffsetWeeks * WEEK, nowMs, baseUrl, random, () => sprintSeq++)
+        ? buildSprints(
+            `${bp.key} Sprint`,
+            board,
+            anchor + bp.sprintOffsetWeeks * WEEK,
+            nowMs,
+            baseUrl,
+            random,
+            () => sprintSeq++,
+          )
         : [];
     const versions =
       sharedProject?.versions ?? buildVersions(project, windowStartMs, nowMs, baseUrl, () => versionSeq++);
@@ -285,6 +318,23 @@ export function buildOrg(opts: {
   restrictedProject.browsable = false;
   restrictedProject.isPrivate = true;
 
+  // The real-world site's extras come last, so they shift no id or draw of the rest.
+  const first = teams[0];
+  const customers =
+    blueprint.realSite && first
+      ? addRealSiteExtras(first, {
+          people,
+          catalog,
+          anchor,
+          nowMs,
+          random,
+          fallbackLead: apiUser,
+          nextProjectId: () => String(projectSeq++),
+          nextBoardId: () => boardSeq++,
+          nextSprintId: () => sprintSeq++,
+        })
+      : undefined;
+
   return {
     blueprint,
     catalog,
@@ -296,10 +346,68 @@ export function buildOrg(opts: {
     ...(planner ? { planner } : {}),
     former,
     apiUser,
+    ...(customers ? { customers } : {}),
     restrictedProject,
     random,
     ...(directory ? directory : {}),
   };
+}
+
+/**
+ * 'mixed': three Service Management portal customers (returned), the team's Service Management project, and a
+ * second scrum board over the team's bugs with two-week sprints of its own, a week off the team's.
+ */
+function addRealSiteExtras(
+  team: TeamContext,
+  ctx: {
+    people: People;
+    catalog: SiteCatalog;
+    anchor: number;
+    nowMs: number;
+    random: Random;
+    fallbackLead: Person;
+    nextProjectId: () => string;
+    nextBoardId: () => number;
+    nextSprintId: () => number;
+  },
+): Person[] {
+  const { catalog, random } = ctx;
+  const baseUrl = catalog.baseUrl;
+  const customers = [ctx.people.customer(), ctx.people.customer(), ctx.people.customer()];
+  const name = team.blueprint.name;
+  const lead = team.owner ?? team.manager ?? ctx.fallbackLead;
+  team.serviceDesk = makeProject(
+    baseUrl,
+    ctx.nextProjectId(),
+    'SUP',
+    `${name} Support`,
+    'service_desk',
+    lead,
+    [],
+    name,
+  );
+  if (team.board?.type !== 'scrum') return customers;
+  const id = ctx.nextBoardId();
+  const opsBoard: SimBoard = {
+    ...team.board,
+    id,
+    self: `${baseUrl}/rest/agile/1.0/board/${id}`,
+    name: `${team.blueprint.key} Ops board`,
+    issueTypeIds: [catalog.issueTypes.bug.id],
+    filterId: String(10_000 + id),
+  };
+  team.opsBoard = opsBoard;
+  const offset = (team.blueprint.sprintOffsetWeeks + 1) % 2;
+  team.opsSprints = buildSprints(
+    `${team.blueprint.key} Ops`,
+    opsBoard,
+    ctx.anchor + offset * WEEK,
+    ctx.nowMs,
+    baseUrl,
+    random,
+    ctx.nextSprintId,
+  );
+  return customers;
 }
 
 const uuid = (random: Random) =>
@@ -367,7 +475,7 @@ function makeProject(
 }
 
 function buildSprints(
-  bp: TeamBlueprint,
+  namePrefix: string,
   board: SimBoard,
   firstStartMs: number,
   nowMs: number,
@@ -389,7 +497,7 @@ function buildSprints(
       id,
       self: `${baseUrl}/rest/agile/1.0/sprint/${id}`,
       state,
-      name: `${bp.key} Sprint ${n}`,
+      name: `${namePrefix} ${n}`,
       startDate: isoTime(startMs),
       endDate: isoTime(endMs),
       ...(closed ? { completeDate: isoTime(completeCandidate) } : {}),

@@ -87,7 +87,7 @@ export interface JiraNamedRef {
   name: string;
 }
 
-export type ProjectTypeKey = 'software' | 'business' | 'product_discovery';
+export type ProjectTypeKey = 'software' | 'business' | 'product_discovery' | 'service_desk';
 
 export interface SimProject {
   self: string;
@@ -129,7 +129,10 @@ export interface SimBoard {
   id: number;
   self: string;
   name: string;
-  type: 'scrum' | 'kanban';
+  /** A team-managed (next-gen) project's board is `simple` on Cloud, with sprints when they are turned on. */
+  type: 'scrum' | 'kanban' | 'simple';
+  /** The board's filter beyond `project = KEY`: only these issue type ids (an ops board over bugs). */
+  issueTypeIds?: string[];
   projectKey: string;
   projectId: string;
   /**
@@ -184,7 +187,8 @@ export interface JiraChangeItem {
 
 export interface JiraHistory {
   id: string;
-  author: JiraUserRef;
+  /** Absent where Jira records no author: some system changes (a Service Management auto-close) and anonymous ones. */
+  author?: JiraUserRef;
   created: string;
   items: JiraChangeItem[];
 }
@@ -280,6 +284,8 @@ export interface SimIssue {
   histories: JiraHistory[];
   comments: JiraComment[];
   worklogs: JiraWorklog[];
+  /** Keys the issue had before it moved between projects, oldest first: Jira still finds it by them. */
+  previousKeys?: string[];
 }
 
 /**
@@ -295,7 +301,16 @@ export interface SimTeam {
   members: string[];
 }
 
-export type GroundTruthRole = 'owner' | 'manager' | 'hybrid' | 'contributor' | 'inactive' | 'app' | 'anonymised';
+/** `customer`: a Service Management portal customer (accountType `customer`); never counts as a person. */
+export type GroundTruthRole =
+  | 'owner'
+  | 'manager'
+  | 'hybrid'
+  | 'contributor'
+  | 'inactive'
+  | 'app'
+  | 'anonymised'
+  | 'customer';
 
 export interface GroundTruthTeam {
   team: string;
@@ -339,6 +354,27 @@ export interface GroundTruth {
    * Team value, else its parent's (sub-tasks never carry one), else its epic's.
    */
   issueTeams?: Record<string, string>;
+  /** 'mixed': where each real-site configuration it models shows up, so tests can check each one by name. */
+  realSite?: RealSiteTruth;
+}
+
+/** The real-site configurations 'mixed' models beyond its teams' own flow (src/simulator/README.md). */
+export interface RealSiteTruth {
+  /** The Service Management project (`service_desk`) and the accountIds of its portal customers. */
+  serviceDesk: { project: string; customers: string[] };
+  /** Histories Jira serves without an author: their facts have the `unknown` actor (empty id). */
+  authorless: Array<{ issueKey: string; historyId: string }>;
+  /** Histories with an issue type change (`issuetype` item): no fact, ignored as `not a role signal`. */
+  issueTypeChanges: Array<{ issueKey: string; historyId: string }>;
+  /** Issues moved between projects: the id they keep, their key before and after (`Key` / `project` items). */
+  moved: Array<{ issueId: string; from: string; to: string }>;
+  /**
+   * Two boards over one project whose filters both match its bugs: the team's board and an ops board with its own
+   * sprints. `issues`: those that were in sprints of both boards.
+   */
+  sharedBoards: { project: string; boards: number[]; issues: string[] };
+  /** The team-managed project and its board (Cloud type `simple`, with sprints). */
+  teamManaged: { project: string; board: number };
 }
 
 export interface Scenario {

@@ -72,15 +72,24 @@ export class IssueStore {
         children.push(record);
       }
     }
+    // A moved issue is still found by its old key (Jira redirects it), which no other issue ever takes.
+    for (const record of this.records) {
+      for (const old of record.issue.previousKeys ?? []) if (!this.byKey.has(old)) this.byKey.set(old, record);
+    }
   }
 
   get size(): number {
     return this.records.length;
   }
 
-  /** A visible issue by id or key. */
+  /** A visible issue by id or key (a moved issue also by its old key). */
   get(idOrKey: string): IssueRecord | undefined {
     return this.byKey.get(idOrKey.toUpperCase()) ?? this.byId.get(idOrKey);
+  }
+
+  /** The visible issues of a project. */
+  inProject(projectKey: string): readonly IssueRecord[] {
+    return this.byProject.get(projectKey) ?? [];
   }
 
   project(idOrKey: string): SimProject | undefined {

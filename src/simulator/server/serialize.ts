@@ -225,7 +225,7 @@ export class Serializer {
     if (this.flavour === 'cloud') return history;
     return {
       id: history.id,
-      author: this.user(history.author),
+      ...(history.author ? { author: this.user(history.author) } : {}),
       created: history.created,
       items: history.items.map((item) => this.dcItem(item)),
     };

@@ -1,4 +1,5 @@
 import type { SimBoard } from '../../scenario/types.js';
+import { boardSprints } from '../board-sprints.js';
 import type { RequestContext, Route } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { intParam } from '../paging.js';
@@ -18,13 +19,18 @@ function requireBoard(ctx: RequestContext): SimBoard {
   return board;
 }
 
+/** Data Center has no team-managed projects: there a `simple` board is a scrum board. */
+function boardType(ctx: RequestContext, board: SimBoard): string {
+  return board.type === 'simple' && ctx.state.flavour === 'datacenter' ? 'scrum' : board.type;
+}
+
 function boardJson(ctx: RequestContext, board: SimBoard): Record<string, unknown> {
   const project = ctx.state.store.project(board.projectKey);
   return {
     id: board.id,
     self: `${ctx.state.baseUrl}/rest/agile/1.0/board/${board.id}`,
     name: board.name,
-    type: board.type,
+    type: boardType(ctx, board),
     location: {
       projectId: Number(board.projectId),
       displayName: `${project?.name ?? board.projectKey} (${board.projectKey})`,
@@ -64,7 +70,7 @@ export const agileRoutes: Route[] = [
         boards = boards.filter((b) => b.projectKey === project.key);
       }
       const types = new Set(parseList(q.get('type')));
-      if (types.size > 0) boards = boards.filter((b) => types.has(b.type));
+      if (types.size > 0) boards = boards.filter((b) => types.has(boardType(ctx, b)));
       const startAt = intParam(q.get('startAt'), 'startAt', 0);
       const maxResults = intParam(q.get('maxResults'), 'maxResults', 50, { min: 1, max: 50 });
       const page = agilePage(boards, startAt, maxResults, true);
@@ -91,7 +97,7 @@ export const agileRoutes: Route[] = [
         body: {
           id: board.id,
           name: board.name,
-          type: board.type,
+          type: boardType(ctx, board),
           self: `${baseUrl}/rest/agile/1.0/board/${board.id}/configuration`,
           location: {
             type: 'project',
@@ -130,11 +136,12 @@ export const agileRoutes: Route[] = [
     flavours: [...BOTH],
     handle: (ctx) => {
       const board = requireBoard(ctx);
-      if (board.type !== 'scrum') throw badRequest('The board does not support sprints');
+      // Team-managed (`simple`) boards here all have sprints turned on.
+      if (board.type === 'kanban') throw badRequest('The board does not support sprints');
       const q = ctx.query;
       const states = new Set(parseList(q.get('state')));
-      const sprints = ctx.state.scenario.sprints.filter(
-        (s) => s.originBoardId === board.id && (states.size === 0 || states.has(s.state)),
+      const sprints = boardSprints(ctx.state.scenario, ctx.state.store, board).filter(
+        (s) => states.size === 0 || states.has(s.state),
       );
       const startAt = intParam(q.get('startAt'), 'startAt', 0);
       const maxResults = intParam(q.get('maxResults'), 'maxResults', 50, { min: 1, max: 50 });
@@ -155,6 +162,39 @@ export const agileRoutes: Route[] = [
       );
       if (!sprint) throw notFound('Sprint does not exist or you do not have permission to see it.');
       return { body: { ...sprint, self: ctx.state.serializer.rebase(sprint.self) } };
+    },
+  },
+  {
+    // The issues of a board's filter (the board's project here), ids only: what team rules by board read.
+    method: 'GET',
+    template: '/rest/agile/1.0/board/{boardId}/issue',
+    flavours: [...BOTH],
+    handle: (ctx) => {
+      const board = requireBoard(ctx);
+      const issues = ctx.state.store
+        .query(
+          { where: [{ field: 'project', op: 'in', values: [board.projectKey] }], orderBy: [] },
+          ctx.state.clockMs(),
+          ctx.state.scenario.userTimeZone,
+          [{ field: 'id', direction: 'asc' }],
+        )
+        .filter((r) => !board.issueTypeIds || board.issueTypeIds.includes(r.issue.fields.issuetype.id));
+      const startAt = intParam(ctx.query.get('startAt'), 'startAt', 0);
+      const maxResults = intParam(ctx.query.get('maxResults'), 'maxResults', 50, { min: 1, max: 100 });
+      const page = issues.slice(startAt, startAt + maxResults);
+      return {
+        body: {
+          expand: 'schema,names',
+          startAt,
+          maxResults,
+          total: issues.length,
+          issues: page.map((r) => ({
+            id: r.issue.id,
+            key: r.issue.key,
+            self: `${ctx.state.baseUrl}/rest/agile/1.0/issue/${r.issue.id}`,
+          })),
+        },
+      };
     },
   },
 ];
