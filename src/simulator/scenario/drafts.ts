@@ -36,6 +36,24 @@ export interface IssueDraft {
   previousKeys?: string[];
 }
 
+/** The parts every new draft starts empty (ids and keys are assigned once all issues are planned). */
+export function emptyDraftParts(): Pick<
+  IssueDraft,
+  'labels' | 'components' | 'fixVersions' | 'intents' | 'comments' | 'worklogs' | 'subtasks' | 'id' | 'key'
+> {
+  return {
+    labels: [],
+    components: [],
+    fixVersions: [],
+    intents: [],
+    comments: [],
+    worklogs: [],
+    subtasks: [],
+    id: '',
+    key: '',
+  };
+}
+
 /** Changes one author makes at one instant: they become one changelog history. */
 export interface Intent {
   ms: number;

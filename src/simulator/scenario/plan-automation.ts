@@ -2,7 +2,7 @@ import type { Random } from '../random.js';
 import { DAY, HOUR, MINUTE } from '../time.js';
 import type { PriorityRole } from './catalog.js';
 import type { OrgContext, Person, TeamContext } from './context.js';
-import { addIntent, type Change, type IssueDraft } from './drafts.js';
+import { addIntent, type Change, emptyDraftParts, type IssueDraft } from './drafts.js';
 import { LABELS } from './names.js';
 
 /**
@@ -84,15 +84,8 @@ export function planRestrictedProject(org: OrgContext, random: Random, sequence:
       description: 'Restricted.',
       priority: 'highest',
       status: 'todo',
+      ...emptyDraftParts(),
       labels: ['security'],
-      components: [],
-      fixVersions: [],
-      intents: [],
-      comments: [],
-      worklogs: [],
-      subtasks: [],
-      id: '',
-      key: '',
     };
     addIntent(draft, org.nowMs, createdMs + random.between(HOUR, 3 * DAY), author, [{ f: 'status', to: 'inProgress' }]);
     drafts.push(draft);

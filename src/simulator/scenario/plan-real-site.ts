@@ -2,7 +2,7 @@ import type { Random } from '../random.js';
 import { DAY, HOUR, MINUTE, WEEK } from '../time.js';
 import type { IssueTypeRole } from './catalog.js';
 import type { OrgContext, Person, SprintContext, TeamContext } from './context.js';
-import { addComment, addIntent, type IssueDraft } from './drafts.js';
+import { addComment, addIntent, emptyDraftParts, type IssueDraft } from './drafts.js';
 import { bugSummary, taskSummary } from './names.js';
 import type { DraftSequence } from './plan-team.js';
 import type { SimProject } from './types.js';
@@ -184,15 +184,7 @@ class RealSitePlanner {
       description: `${summary}.`,
       priority: 'medium',
       status: 'todo',
-      labels: [],
-      components: [],
-      fixVersions: [],
-      intents: [],
-      comments: [],
-      worklogs: [],
-      subtasks: [],
-      id: '',
-      key: '',
+      ...emptyDraftParts(),
     };
     this.drafts.push(draft);
     return draft;

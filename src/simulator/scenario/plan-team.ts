@@ -2,7 +2,15 @@ import type { Random } from '../random.js';
 import { DAY, HOUR, jiraDate, MINUTE, WEEK } from '../time.js';
 import type { IssueTypeRole, PriorityRole, StatusRole } from './catalog.js';
 import type { OrgContext, Person, SprintContext, TeamContext } from './context.js';
-import { addComment, addIntent, addWorklog, type Change, type IssueDraft, LINK_TYPES } from './drafts.js';
+import {
+  addComment,
+  addIntent,
+  addWorklog,
+  type Change,
+  emptyDraftParts,
+  type IssueDraft,
+  LINK_TYPES,
+} from './drafts.js';
 import {
   bugSummary,
   epicSummary,
@@ -567,15 +575,7 @@ export class TeamPlanner {
       description: `${summary}.`,
       priority: this.random.weighted(PRIORITY_WEIGHTS),
       status,
-      labels: [],
-      components: [],
-      fixVersions: [],
-      intents: [],
-      comments: [],
-      worklogs: [],
-      subtasks: [],
-      id: '',
-      key: '',
+      ...emptyDraftParts(),
     };
     this.drafts.push(draft);
     return draft;
