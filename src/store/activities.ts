@@ -1,5 +1,6 @@
 import type { Activity } from '../domain/activity.js';
 import type { Db } from './db.js';
+import { issueFactsCondition } from './issue-facts.js';
 
 const COLUMNS = `id text, site text, project text, "issueKey" text, "issueId" text, "issueType" text,
   "hierarchyLevel" smallint, "projectType" text, "actorId" text, "actorName" text, "actorType" text,
@@ -107,4 +108,27 @@ export async function* iterateActivities(db: Db, q: ActivityQuery, pageSize = 10
     afterAt = new Date(last.at).toISOString();
     afterId = last.id;
   }
+}
+
+/**
+ * Removes the facts of these issues that `keep` does not list: what a complete re-read of each issue no longer
+ * yields (a comment or worklog deleted in Jira, an item that maps differently after a move). Hard deletes: the
+ * fact is gone from Jira, not hidden; the roll-up trigger follows. Returns how many went.
+ */
+export async function deleteIssueFactsExcept(
+  db: Db,
+  site: string,
+  issueIds: readonly string[],
+  keep: readonly string[],
+): Promise<number> {
+  if (issueIds.length === 0) return 0;
+  const rows = await db.query<{ n: number }>(
+    `WITH gone AS (
+       DELETE FROM activities a USING unnest($2::text[]) AS u(issue_id)
+       WHERE ${issueFactsCondition('a.id', '$1::text', 'u.issue_id')} AND NOT (a.id = ANY($3::text[]))
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM gone`,
+    [site, [...issueIds], [...keep]],
+  );
+  return Number(rows[0]?.n ?? 0);
 }

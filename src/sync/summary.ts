@@ -10,7 +10,10 @@ export interface ProjectSyncSummary {
   /** Issues (re)written: new or changed since the last sync. */
   issues: number;
   factsWritten: number;
+  /** Facts of deleted issues (kept, marked deleted, restorable). */
   factsDeleted: number;
+  /** Facts a re-read issue no longer yields (a comment or worklog deleted in Jira): removed. */
+  factsWithdrawn: number;
   issuesDeleted: number;
   reconciled: boolean;
   /** Every changelog item read: `seen = mapped + ignored` (by reason), and the fields rolecall did not know. */
@@ -54,6 +57,7 @@ export function failedSummary(project: string, full: boolean, err: unknown): Pro
     issues: 0,
     factsWritten: 0,
     factsDeleted: 0,
+    factsWithdrawn: 0,
     issuesDeleted: 0,
     reconciled: false,
     items: new ItemTally().toJSON(),

@@ -98,7 +98,15 @@ async function syncInto(p: ProjectRun): Promise<ProjectSyncSummary> {
   const inferred = await inferSprints(tx, { site: site.id, project }, discovered.project, sprintIds);
   await storeSprints(tx, { site: site.id, project }, discovered.project);
   const facts = writer.factsWritten + inferred;
-  return finish(p, tx, { plan, cursor, walk, deleted, factsWritten: facts, items: writer.tally.toJSON() });
+  return finish(p, tx, {
+    plan,
+    cursor,
+    walk,
+    deleted,
+    factsWritten: facts,
+    factsWithdrawn: writer.factsWithdrawn,
+    items: writer.tally.toJSON(),
+  });
 }
 
 /** Discovery from the run's cache or Jira; the site part is shared by the run's later projects. */
@@ -185,6 +193,7 @@ async function finish(
     walk: CollectResult;
     deleted: Deleted;
     factsWritten: number;
+    factsWithdrawn: number;
     items: ItemAccounting;
   },
 ): Promise<ProjectSyncSummary> {
@@ -199,6 +208,7 @@ async function finish(
     issues: walk.issuesChanged,
     factsWritten: r.factsWritten,
     factsDeleted: deleted.facts,
+    factsWithdrawn: r.factsWithdrawn,
     issuesDeleted: deleted.issues,
     reconciled: plan.reconcileDue,
     items: r.items,

@@ -1,4 +1,4 @@
-import { upsertActivities } from '../store/activities.js';
+import { deleteIssueFactsExcept, upsertActivities } from '../store/activities.js';
 import type { Db } from '../store/db.js';
 import { upsertIssues } from '../store/issues.js';
 import { upsertPeople } from '../store/people.js';
@@ -22,6 +22,8 @@ const WRITES_IN_FLIGHT = 2;
  */
 export class IssueWriter {
   factsWritten = 0;
+  /** Stored facts of re-read issues that the issues no longer yield (deleted comments, worklogs…): removed. */
+  factsWithdrawn = 0;
   readonly tally = new ItemTally();
   private readonly inFlight: Array<Promise<unknown>> = [];
 
@@ -43,9 +45,21 @@ export class IssueWriter {
       learnFromBundles(this.ctx, slice);
       const { facts, rows, people } = normaliseBundles(slice, this.ctx, this.tally, this.touchedSprints);
       const written = Promise.all([
-        upsertActivities(tx, facts).then((n) => {
-          this.factsWritten += n;
-        }),
+        upsertActivities(tx, facts)
+          .then((n) => {
+            this.factsWritten += n;
+            // Each bundle is the whole issue (search leaves nothing out that the pipeline does not fetch), so a
+            // stored fact of it that was not produced again is gone from Jira.
+            return deleteIssueFactsExcept(
+              tx,
+              this.ctx.site,
+              slice.map((b) => b.issue.id),
+              facts.map((f) => f.id),
+            );
+          })
+          .then((n) => {
+            this.factsWithdrawn += n;
+          }),
         upsertIssues(tx, rows),
         upsertPeople(tx, people),
         upsertIssueTeamValues(

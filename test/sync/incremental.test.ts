@@ -75,6 +75,22 @@ describe.each(DRIVERS)('incremental sync (%s)', (_driver, open) => {
     expect(counts.byActor).toEqual(nonZero(scenario.groundTruth.expectedCounts.byActor));
   });
 
+  it('a comment deleted in Jira is withdrawn at the next sync; nothing else of the issue changes', async () => {
+    const withComments = scenario.issues.filter((i) => i.comments.length > 0 && i.fields.project.key !== 'SEC');
+    const issue = withComments[0]!;
+    const gone = `${issue.id}:comment:${issue.comments.at(-1)!.id}`; // liveFacts drops the site prefix
+    const before = await liveFacts(db, siteId);
+    expect(before.map((f) => f.id)).toContain(gone);
+    const change = sim.mutate({ uncomment: { issues: [issue.key] } });
+    expect(change.facts.byKind).toEqual({ 'issue.commented': -1 });
+    const summary = await run();
+    expect(summary.projects.reduce((n, p) => n + p.factsWithdrawn, 0)).toBe(1);
+    const after = await liveFacts(db, siteId);
+    expect(after.map((f) => f.id)).toEqual(before.map((f) => f.id).filter((id) => id !== gone));
+    const counts = await storedCounts(db, siteId);
+    expect(counts.byKind).toEqual(nonZero(scenario.groundTruth.expectedCounts.byKind));
+  });
+
   it('reconciles deleted issues: their facts are marked deleted, the cursor moves', async () => {
     const cursorBefore = await readCursor(db, siteId, 'CHK');
     const change = sim.mutate({ delete: { issues: 3 } });

@@ -84,6 +84,7 @@ function printSummary(summary: SyncSummary): void {
     if (p.ok) {
       say(
         `${p.project}: ${p.issues} issues updated (${p.issuesSeen} seen), ${p.factsWritten} facts written, ` +
+          (p.factsWithdrawn > 0 ? `${p.factsWithdrawn} facts withdrawn (gone from Jira), ` : '') +
           `${p.issuesDeleted} issues deleted, ${p.requests} requests in ${(p.durationMs / 1000).toFixed(1)} s`,
       );
       say(`  ${accountingLine(p.items)}`);

@@ -29,6 +29,8 @@ export interface ScenarioChange {
    * `project` + `Key` history by `actorId` (default: the target team's lead); its old key still finds it.
    */
   move?: { issues: string[]; to: string; actorId?: string };
+  /** Delete the latest comment of each of these issues (someone removed it in Jira: no history records that). */
+  uncomment?: { issues: string[] };
   /** When the change happens (ISO). The simulator defaults it to its clock, after any earlier change. */
   at?: string;
 }
@@ -73,6 +75,7 @@ export function applyScenarioChange(scenario: Scenario, change: ScenarioChange, 
   const created = change.create ? ctx.create(change.create) : [];
   const deleted = change.delete ? ctx.delete(change.delete.issues) : [];
   const moved = change.move ? ctx.move(change.move) : [];
+  if (change.uncomment) updated.push(...ctx.uncomment(change.uncomment.issues));
   const after = countExpectedFacts(scenario);
   scenario.groundTruth.expectedCounts = after;
   return { at, updated, created, deleted, moved, facts: difference(after, before) };
@@ -133,6 +136,17 @@ class MutationContext {
       issue.fields.updated = this.at;
     }
     return issues.map((i) => i.key);
+  }
+
+  uncomment(keys: string[]): string[] {
+    const done: string[] = [];
+    for (const issue of this.resolve(keys)) {
+      if (issue.comments.length === 0) continue;
+      issue.comments.pop();
+      issue.fields.updated = this.at;
+      done.push(issue.key);
+    }
+    return done;
   }
 
   create(spec: NonNullable<ScenarioChange['create']>): string[] {
