@@ -1,4 +1,4 @@
-import type { RolecallConfig } from '../config/schema.js';
+import { type RolecallConfig, teamHasRules } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import { listTeamSummaries, readAttributionState } from '../store/teams.js';
 import { attributeSite, attributionIsCurrent, teamsWithIssueRules } from '../teams/attribute-site.js';
@@ -45,6 +45,7 @@ interface TeamCatalog {
   /** Teams with issues that the organisation's analysis leaves out (project teams beside configured ones). */
   loose: string[];
   attributed: boolean;
+  notes: string[];
 }
 
 /**
@@ -61,13 +62,28 @@ async function teamCatalog(
 ): Promise<TeamCatalog> {
   if (site && !(await attributionIsCurrent(db, config, site))) await attributeSite(db, config, site);
   const state = site ? await readAttributionState(db, site) : null;
-  if (!state?.attributed) return { teams: config.teams.map((t) => byProjects(t, known)), loose: [], attributed: false };
+  if (!state?.attributed) {
+    // A team named by its name alone is the Team field's: with no Team value synced yet, it has no issues.
+    const nameOnly = config.teams.filter((t) => !teamHasRules(t)).map((t) => t.name);
+    return {
+      teams: config.teams.filter((t) => teamHasRules(t)).map((t) => byProjects(t, known)),
+      loose: [],
+      attributed: false,
+      notes:
+        nameOnly.length > 0
+          ? [
+              `No synced issue carries a Team value yet, so these teams have no issues (not analysed): ${nameOnly.join(', ')}.`,
+            ]
+          : [],
+    };
+  }
   const summaries = await listTeamSummaries(db, site);
   const summary = new Map(summaries.map((s) => [s.team, s]));
   const configured = new Set(config.teams.map((t) => t.name));
   const teams: TeamSpec[] = config.teams.map((t) => {
-    const placesIssues = teamsWithIssueRules(config).includes(t) || t.projects.length > 0;
-    if (!placesIssues) return byProjects(t, known);
+    const membersOnly =
+      (t.members?.length ?? 0) > 0 && t.projects.length === 0 && !teamsWithIssueRules(config).includes(t);
+    if (membersOnly) return byProjects(t, known);
     const projects = summary.get(t.name)?.projects ?? [];
     return {
       name: t.name,
@@ -84,7 +100,7 @@ async function teamCatalog(
     if (projectTeamBesideConfig) loose.push(s.team);
     else teams.push({ name: s.team, team: s.team, projects: s.projects, ownProduct: true });
   }
-  return { teams, loose, attributed: true };
+  return { teams, loose, attributed: true, notes: [] };
 }
 
 const projectTeam = (key: string): TeamSpec => ({ name: key, projects: [key], ownProduct: true });
@@ -170,7 +186,7 @@ export async function resolveScope(
   const known = site ? await projectsWithFacts(db, site) : [];
   const catalog = await teamCatalog(db, config, site, known);
   const { teams } = catalog;
-  const notes: string[] = [];
+  const notes: string[] = [...catalog.notes];
   const wantTeams = unique(opts.teams ?? []);
   const wantProjects = unique(opts.projects ?? []);
   const key = selectionKey(wantTeams, wantProjects);

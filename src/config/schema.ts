@@ -156,18 +156,17 @@ export const teamConfigSchema = z
       .describe('Whether the team builds its own product (raises the expected owner share).'),
   })
   .strict()
-  .superRefine((team, ctx) => {
-    const defined = TEAM_RULES.some((rule) => {
-      const value = team[rule];
-      return Array.isArray(value) ? value.length > 0 : value !== undefined;
-    });
-    if (!defined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['projects'],
-        message: `team "${team.name}" needs at least one of: ${TEAM_RULES.join(', ')}`,
-      });
+  .describe(
+    'A team. With nothing but a name it is the Atlassian team of that name on the Team field (teamSources.teamField).',
+  );
+
+/** Whether a rolecall.yaml team says anything besides its name (else it is the Team field's team of that name). */
+export function teamHasRules(team: { [K in (typeof TEAM_RULES)[number]]?: unknown }): boolean {
+  return TEAM_RULES.some((rule) => {
+    const value = team[rule];
+    return Array.isArray(value) ? value.length > 0 : value !== undefined;
   });
+}
 
 export const teamSourcesSchema = z
   .object({
@@ -362,6 +361,12 @@ export const rolecallConfigSchema = z
       if (seen.has(t.name))
         ctx.addIssue({ code: 'custom', path: ['teams', i, 'name'], message: `duplicate team name "${t.name}"` });
       seen.add(t.name);
+      if (!teamHasRules(t) && !cfg.teamSources.teamField)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['teams', i, 'projects'],
+          message: `team "${t.name}" needs at least one of: ${TEAM_RULES.join(', ')} (with teamSources.teamField off, a name alone names no issues)`,
+        });
     });
     const teamIds = new Map<string, string>();
     cfg.teams.forEach((t, i) => {

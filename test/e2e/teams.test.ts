@@ -118,11 +118,15 @@ describe('teams from the directory, from rolecall.yaml and from projects, sync t
         teams: [
           { name: 'Checkout squad', teamId: id('Checkout') },
           { name: 'Payments tribe', teamId: id('Payments') },
-          { name: 'Mobile', projects: ['MOB', 'MWEB', 'MOBD'] },
+          { name: 'Mobile' }, // a name alone: the Atlassian team of that name
         ],
       },
       { teams: ['Checkout squad'] },
     );
+    expect(run.teams.teams.find((t) => t.team === 'Mobile')).toMatchObject({
+      source: 'config',
+      projects: ['MOB', 'MOBD', 'MWEB'],
+    });
     const listed = (team: string) => run.teams.teams.find((t) => t.team === team);
     expect(listed('Checkout squad')).toMatchObject({ source: 'config', projects: ['COM'] });
     expect(listed('Payments tribe')).toMatchObject({ source: 'config', projects: ['COM', 'PAYD'] });

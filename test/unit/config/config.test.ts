@@ -73,6 +73,17 @@ describe('configuration', () => {
     ]);
   });
 
+  it('a team with a name alone is the Team field’s team of that name, unless the Team field is off', () => {
+    expect(parseConfigText('teams:\n  - name: Checkout\n', 't.yaml').problems).toEqual([]);
+    const off = parseConfigText('teamSources: { teamField: false }\nteams:\n  - name: Checkout\n', 't.yaml');
+    expect(off.problems).toEqual([
+      expect.objectContaining({
+        path: 't.yaml: teams[0].projects',
+        message: expect.stringContaining('needs at least one of: projects, components, boards, jql, members, teamId'),
+      }),
+    ]);
+  });
+
   it('generates a JSON Schema describing every top-level section', () => {
     const schema = configJsonSchema() as { properties: Record<string, unknown> };
     expect(Object.keys(schema.properties).sort()).toEqual(
