@@ -464,3 +464,12 @@ export async function knownTeamNames(db: Db, site: string): Promise<string[]> {
   const rows = await db.query<{ team: string }>('SELECT team FROM teams WHERE site = $1 ORDER BY team', [site]);
   return rows.map((r) => r.team);
 }
+
+/** Live issues per project of a site. */
+export async function issueCountsByProject(db: Db, site: string): Promise<Map<string, number>> {
+  const rows = await db.query<{ project: string; n: number }>(
+    'SELECT project, count(*)::int AS n FROM issues WHERE site = $1 AND deleted_at IS NULL GROUP BY project',
+    [site],
+  );
+  return new Map(rows.map((r) => [r.project, Number(r.n)]));
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssueRow } from '../../src/store/issues.js';
 import { upsertIssues } from '../../src/store/issues.js';
 import { openStore } from '../../src/store/open.js';
-import { recordTeamMembers, upsertIssueTeams, upsertTeams } from '../../src/store/teams.js';
+import { recordTeamMembers, upsertIssueTeams, upsertTeams, writeAttributionState } from '../../src/store/teams.js';
 import { runCli } from '../helpers/cli.js';
 
 const SITE = 'acme.atlassian.net';
@@ -47,6 +47,8 @@ describe('rolecall teams list (CLI)', () => {
       { site: SITE, issueId: '3', team: 'Checkout', source: 'parent', teamId: 'uuid-2' },
       { site: SITE, issueId: '4', team: 'MOB', source: 'project' },
     ]);
+    // What the sync records when it attributes a site's issues.
+    await writeAttributionState(db, SITE, { fingerprint: 'seeded', attributed: true });
     await db.close();
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,6 +83,12 @@ describe('rolecall teams list (CLI)', () => {
     expect(many.code).toBe(2);
     expect(many.stderr).toContain('--site');
     const named = await cli(['--json', 'teams', 'list', '--site', 'other.atlassian.net']);
-    expect(JSON.parse(named.stdout)).toEqual({ site: 'other.atlassian.net', teams: [], issuesWithoutTeam: 1 });
+    // A site whose issues are not attributed: its projects are its teams.
+    expect(JSON.parse(named.stdout)).toEqual({
+      site: 'other.atlassian.net',
+      attributed: false,
+      teams: [{ team: 'X', name: 'X', source: 'project', directoryId: null, projects: ['X'], members: [], issues: 1 }],
+      issuesWithoutTeam: 0,
+    });
   });
 });

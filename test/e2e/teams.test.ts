@@ -162,6 +162,8 @@ describe('teams from the directory, from rolecall.yaml and from projects, sync t
   it('projects as teams when the Team field is turned off: today’s behaviour', async () => {
     const run = await syncAndReport('projects', { teamSources: { teamField: false, directory: false } });
     expect(run.sync).not.toMatch(/issues attributed/);
+    expect(run.teams.teams.map((t) => [t.team, t.source])).toEqual([...PROJECTS].sort().map((p) => [p, 'project']));
+    expect(run.teams.issuesWithoutTeam).toBe(0);
     expect(run.analysis.teams.map((t) => t.team).sort()).toEqual([...PROJECTS].sort());
     // One project shared by two teams is one team: Payments' manager covers it (why the Team field matters).
     const com = run.analysis.teams.find((t) => t.team === 'COM')!;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { siteIdFromUrl } from '../../jira/connection.js';
-import { countIssuesWithoutTeam, listTeamSummaries, sitesWithTeamData, type TeamSummary } from '../../store/teams.js';
+import { sitesWithTeamData, type TeamSummary } from '../../store/teams.js';
+import { teamListing } from '../../teams/listing.js';
 import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
 import { UsageError } from '../errors.js';
 import { action, printJson, say } from '../run.js';
@@ -50,13 +51,15 @@ export function registerTeams(program: Command): void {
             await sitesWithTeamData(db),
             loaded.env.JIRA_BASE_URL ?? loaded.config.jira.baseUrl,
           );
-          const teams = await listTeamSummaries(db, site);
-          const withoutTeam = await countIssuesWithoutTeam(db, site);
+          const listing = await teamListing(db, loaded.config, site);
+          const { teams, issuesWithoutTeam: withoutTeam } = listing;
           if (globals.json) {
-            printJson({ site, teams, issuesWithoutTeam: withoutTeam });
+            printJson(listing);
             return;
           }
-          if (teams.length === 0) say(`no teams stored for ${site} yet (rolecall sync stores them)`);
+          if (teams.length === 0) say(`no teams for ${site} yet (rolecall sync finds them)`);
+          if (!listing.attributed && teams.length > 0)
+            say('issues are not attributed to teams on this site (no Team field value, no rule beyond projects)');
           for (const t of teams) process.stdout.write(`${line(t)}\n`);
           process.stdout.write(`${withoutTeam} issue(s) without a team\n`);
         } finally {
