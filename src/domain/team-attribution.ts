@@ -11,8 +11,8 @@
  *  3. `component` — a rolecall.yaml team listing one of the issue's components (within its `projects`, if any);
  *  4. `board` — a team listing a board the issue is on;
  *  5. `jql` — a team whose JQL filter matches the issue;
- *  6. `project` — a team listing the issue's project; otherwise, with `projectFallback`, the project itself as
- *     a team (today's behaviour), else no team.
+ *  6. `project` — a team listing the issue's project, unless it has components (its projects then only scope
+ *     them); otherwise, with `projectFallback`, the project itself as a team (today's behaviour), else no team.
  * Ties within one source go to the team listed first in rolecall.yaml.
  */
 
@@ -68,6 +68,9 @@ export interface AttributionContext {
   teamField?: boolean;
 }
 
+/** A team with components is those issues: its `projects` only scope them (it does not take the rest). */
+const narrowsItsProjects = (rule: TeamRule) => (rule.components?.length ?? 0) > 0;
+
 const inProjects = (rule: TeamRule, project: string) =>
   !rule.projects || rule.projects.length === 0 || rule.projects.includes(project);
 
@@ -96,7 +99,7 @@ export function attributeIssue(issue: IssueTeamFacts, ctx: AttributionContext): 
   if (board) return { team: board.name, source: 'board' };
   const jql = ctx.teams.find((t) => t.jql !== undefined && ctx.jqlMatches.get(t.name)?.has(issue.issueId));
   if (jql) return { team: jql.name, source: 'jql' };
-  const project = ctx.teams.find((t) => t.projects?.includes(issue.project));
+  const project = ctx.teams.find((t) => t.projects?.includes(issue.project) && !narrowsItsProjects(t));
   if (project) return { team: project.name, source: 'project' };
   return ctx.projectFallback === false ? null : { team: issue.project, source: 'project' };
 }

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../../src/analysis/index.js';
 import { analysisRequestSchema } from '../../../src/api/analysis-request.js';
 import { parseProjectKey, parseProjectKeys, parseWindow } from '../../../src/cli/options.js';
 import { rolecallConfigSchema } from '../../../src/config/schema.js';
 import { analyzePayloadSchema } from '../../../src/jobs/payloads.js';
-import { openStore } from '../../../src/store/open.js';
 
 /** One rule per value, wherever it comes from: the command line, rolecall.yaml, the API, a job payload. */
 describe('analysis windows', () => {
@@ -60,21 +58,5 @@ describe('project keys', () => {
     }
     expect(message).toContain('(10000 characters)');
     expect(message.length).toBeLessThan(120);
-  });
-});
-
-describe('teams the analysis cannot apply yet', () => {
-  it('are refused with the reason, not analysed as their whole projects', async () => {
-    const db = await openStore({ memory: true });
-    try {
-      const config = rolecallConfigSchema.parse({
-        teams: [{ name: 'Checkout', projects: ['COM'], components: ['checkout'] }],
-      });
-      await expect(analyze({ db, config, site: 'acme.atlassian.net' })).rejects.toThrow(
-        /team "Checkout" is defined by components, which this version of the analysis does not apply yet/,
-      );
-    } finally {
-      await db.close();
-    }
   });
 });

@@ -81,6 +81,11 @@ describe('team attribution', () => {
       team: 'MOB',
       source: 'project',
     });
+    // Nor does it take the rest of its projects: those only scope its components.
+    expect(attributeIssue(issue({ project: 'COM', components: ['API'] }), scoped)).toEqual({
+      team: 'COM',
+      source: 'project',
+    });
   });
 
   it('attributes parents before children, through chains, and survives parent cycles', () => {
