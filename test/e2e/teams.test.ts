@@ -90,6 +90,8 @@ describe('teams from the directory, from rolecall.yaml and from projects, sync t
   it('directory and Team field: the teams Atlassian has, with members; Checkout lacks a manager', async () => {
     const run = await syncAndReport('directory', {});
     expect(run.sync).toMatch(/teams directory: 3 teams read/);
+    // Changes of the Team field are read as the current value, not as anyone's work: counted, not facts.
+    expect(run.sync).toMatch(/ignored \([^)]*team field \d+/);
     expect(run.sync).toMatch(/teams: \d+ issues attributed \(Checkout \d+, Mobile \d+, Payments \d+\)/);
     const listed = (team: string) => run.teams.teams.find((t) => t.team === team);
     for (const team of ['Payments', 'Checkout', 'Mobile']) {

@@ -33,6 +33,8 @@ export const IGNORE_REASONS = [
   'mirror',
   /** `Key` / `project`: the issue moved between projects. */
   'issue moved',
+  /** The Atlassian Team field: team attribution reads its current value; its history is no one's role work. */
+  'team field',
   /** Listed under `jira.fields.ignore` in rolecall.yaml. */
   'configured',
   /** A custom field the site lists, of a type rolecall reads nothing from (numbers, options, text, …). */
@@ -132,6 +134,7 @@ function roleOfId(id: string, fields: FieldMap): ChangeRole | undefined {
 
 function verdictOfId(id: string, fields: FieldMap): ItemVerdict {
   if (fields.ignore.includes(id)) return { reason: 'configured', fieldId: id };
+  if (id === fields.team) return { reason: 'team field', fieldId: id };
   const role = roleOfId(id, fields);
   if (role) return { role, fieldId: id };
   const lower = id.toLowerCase();
