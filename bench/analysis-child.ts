@@ -3,10 +3,9 @@
  * reports the times and this process's peak RSS (a fresh process, so the peak belongs to this analysis).
  */
 import { analyze } from '../src/analysis/index.js';
-import { rolecallConfigSchema } from '../src/config/schema.js';
 import { openStore } from '../src/store/open.js';
 import { type ChildMessage, peakRssBytes, serveParent } from './child.js';
-import { syntheticTeams } from './support/synthetic.js';
+import { syntheticConfig } from './support/synthetic.js';
 
 export interface AnalyzeRequest {
   store: { dataDir: string } | { databaseUrl: string };
@@ -25,6 +24,8 @@ export interface AnalyzeRuns {
 
 export interface AnalyzeReply extends AnalyzeRuns {
   openMs: number;
+  /** Milliseconds per phase of `analyze()` (its `phases` option), first run then last run from roll-ups. */
+  phases: string;
   rssBeforeBytes: number;
   /** Peak RSS after the roll-up runs (before the baseline's). */
   peakRssBytes: number;
@@ -37,7 +38,8 @@ export interface AnalyzeReply extends AnalyzeRuns {
 serveParent(async (msg: ChildMessage) => {
   if (msg.type !== 'analyze') throw new Error(`unknown request ${msg.type}`);
   const req = msg.request as AnalyzeRequest;
-  const config = rolecallConfigSchema.parse({ teams: syntheticTeams(req.teams), analysis: { timezone: 'UTC' } });
+  // As `rolecall analyze` does: the configuration is read from a rolecall.yaml before the analysis starts.
+  const config = syntheticConfig(req.teams);
   let t = performance.now();
   const db = await openStore(req.store);
   const openMs = performance.now() - t;
@@ -45,21 +47,37 @@ serveParent(async (msg: ChildMessage) => {
     const rssBeforeBytes = process.memoryUsage.rss();
     const runs = async (aggregateSource: 'facts' | 'rollups') => {
       const runsMs: number[] = [];
+      const phases: Array<Record<string, number>> = [];
       let result: Awaited<ReturnType<typeof analyze>> | undefined;
       for (let i = 0; i < req.runs; i++) {
+        const timed: Record<string, number> = {};
         t = performance.now();
-        result = await analyze({ db, config, asOf: req.asOf, site: req.site, save: false, aggregateSource });
+        result = await analyze({
+          db,
+          config,
+          asOf: req.asOf,
+          site: req.site,
+          save: false,
+          aggregateSource,
+          phases: timed,
+        });
         runsMs.push(performance.now() - t);
+        phases.push(timed);
       }
       const r = result!;
-      return { runsMs, result: r, teams: r.teams.length, people: r.people.length, findings: r.findings.length };
+      return { runsMs, phases, result: r, teams: r.teams.length, people: r.people.length, findings: r.findings.length };
     };
-    const { result, ...fromRollups } = await runs('rollups');
+    const { result, phases, ...fromRollups } = await runs('rollups');
     const peak = peakRssBytes();
-    const { result: baselineResult, ...baseline } = await runs('facts');
+    const { result: baselineResult, phases: _baselinePhases, ...baseline } = await runs('facts');
+    const phaseList = (p: Record<string, number> | undefined) =>
+      Object.entries(p ?? {})
+        .map(([name, ms]) => `${name} ${Math.round(ms)}`)
+        .join(', ');
     const comparable = (r: typeof result) => JSON.stringify({ ...r, id: null, generatedAt: null });
     const reply: AnalyzeReply = {
       openMs,
+      phases: `first: ${phaseList(phases[0])}; last: ${phaseList(phases[phases.length - 1])}`,
       rssBeforeBytes,
       peakRssBytes: peak,
       ...fromRollups,

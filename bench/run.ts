@@ -31,7 +31,7 @@ if (values.help) {
   process.stdout.write(
     [
       'usage: npm run bench -- [--only sync,store,analysis,render,fleet,memory] [--large] [--quick]',
-      '  --large  adds the large variants (100,000-issue sync and memory run)',
+      '  --large  adds the large variants (100,000-issue sync and memory run, 10M-fact analysis on PostgreSQL)',
       '  --quick  small sizes for development (targets are still checked but mean little)',
       '  env: DATABASE_URL adds PostgreSQL variants and enables the fleet; REDIS_URL (else a private redis-server)',
       '',
@@ -60,12 +60,16 @@ const runners: Record<BenchName, () => Promise<BenchResult[]>> = {
       fullBaselineUpTo: large ? 20_000 : 2000,
     }),
   store: () => benchStoreWrites({ facts: quick ? 20_000 : 100_000 }),
-  analysis: () => benchAnalysis({ sizes: quick ? [10_000, 100_000] : [100_000, 1_000_000] }),
+  analysis: () =>
+    benchAnalysis({
+      sizes: quick ? [10_000, 100_000] : [100_000, 1_000_000],
+      history: large && !quick ? 10_000_000 : undefined,
+    }),
   render: () => benchRender({ iterations: quick ? 3 : 10 }),
   fleet: () => benchFleet({ workers: quick ? [1, 2] : [1, 2, 4], projects: 20, issues: quick ? 100 : 600 }),
   memory: () =>
     benchMemory(
-      large ? { small: 10_000, large: 100_000 } : quick ? { small: 500, large: 2000 } : { small: 2000, large: 10_000 },
+      large ? { small: 20_000, large: 100_000 } : quick ? { small: 500, large: 2000 } : { small: 2000, large: 20_000 },
     ),
 };
 

@@ -1,3 +1,6 @@
+import { stringify } from 'yaml';
+import { parseConfigText } from '../../src/config/load.js';
+import type { RolecallConfig } from '../../src/config/schema.js';
 import type { Activity, ActivityKind, ActorType } from '../../src/domain/activity.js';
 
 /**
@@ -112,6 +115,18 @@ export function syntheticTeams(teams = 4): SyntheticTeam[] {
     name: `Team ${t + 1}`,
     projects: t % 2 === 0 ? [`T${t + 1}`, `T${t + 1}D`] : [`T${t + 1}`],
   }));
+}
+
+/** The rolecall.yaml of the synthetic organisation: its teams by project, weeks in UTC. */
+export function syntheticConfigYaml(teams = 4): string {
+  return stringify({ teams: syntheticTeams(teams), analysis: { timezone: 'UTC' } });
+}
+
+/** syntheticConfigYaml() read as `rolecall` reads its rolecall.yaml. */
+export function syntheticConfig(teams = 4): RolecallConfig {
+  const { config, problems } = parseConfigText(syntheticConfigYaml(teams), 'rolecall.yaml');
+  if (!config) throw new Error(`synthetic rolecall.yaml: ${JSON.stringify(problems)}`);
+  return config;
 }
 
 function cast(teams: number, people: number): SynthPerson[] {

@@ -3,6 +3,7 @@ import { compileRuleCase, type RuleSource, rulesFitRollups } from '../classify/s
 import type { ActorType } from '../domain/activity.js';
 import type { Db } from '../store/db.js';
 import { ROLLUP_DAY_MS } from '../store/rollups.js';
+import { NO_JIT, withPlannerSettings } from './planner.js';
 
 /**
  * One group of facts: same project, team, actor, deciding rule, hierarchy level and (local) week. `sampleFactId` is a
@@ -46,31 +47,33 @@ export interface WindowWeek {
   start: string;
 }
 
-interface RawRow {
-  project: string;
-  team: string;
-  actor_id: string;
-  actor_type: ActorType;
-  rule_idx: number;
-  level: number;
-  week_idx: number;
-  facts: number;
-  first_at: Date | string;
-  last_at: Date | string;
-  sample_id: string;
-}
+/** One group as the statement returns it: [project, team, actor, actor type, rule, level, week, facts, first, last, sample]. */
+type GroupTuple = [string, string, string, ActorType, number, number, number, number, number, number, string];
 
-const iso = (v: Date | string) => new Date(v).toISOString();
+/**
+ * The groups as one JSON document rather than thousands of rows: the embedded store's driver parses and copies every
+ * row and value across threads, which cost more than the aggregation itself; one string crosses at once. Times go as
+ * epoch milliseconds, as a JavaScript Date holds them.
+ */
+const asJson = (grouped: string) => `SELECT json_agg(json_build_array(project, team, actor_id, actor_type, rule_idx,
+    level, week_idx, facts, floor(extract(epoch FROM first_at) * 1000)::float8,
+    floor(extract(epoch FROM last_at) * 1000)::float8, sample_id))::text AS groups
+  FROM (${grouped}) g`;
 
 /**
  * The aggregation of raw facts reads most of the table's rows for the window: a sequential scan feeding a hash
  * aggregate is far cheaper than the index scan plus sort the planner picks when it cannot estimate the number of
  * groups.
  */
-const SCAN_SETTINGS =
-  "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL work_mem = '128MB'";
-/** The roll-up aggregation reads a few rows per person and day through the primary key; groups hash. */
-const ROLLUP_SETTINGS = "SET LOCAL enable_sort = off; SET LOCAL work_mem = '64MB'";
+const SCAN_SETTINGS = `SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off;
+  SET LOCAL work_mem = '128MB'; ${NO_JIT}`;
+/**
+ * The roll-up aggregation reads the window's days of the projects' roll-ups (a range of `activity_rollups_scope_day`)
+ * as a bitmap heap scan: each heap page once and in order, where an index scan visits a page per row (roll-up rows of
+ * one day are spread over the heap); groups hash.
+ */
+const ROLLUP_SETTINGS = `SET LOCAL enable_indexscan = off; SET LOCAL enable_sort = off; SET LOCAL work_mem = '64MB';
+  ${NO_JIT}`;
 
 const GROUPED_COLUMNS = `project, team, actor_id, actor_type, rule_idx, level, week_idx,
   sum(facts)::int AS facts, min(first_at) AS first_at, max(last_at) AS last_at, max(sample_id) AS sample_id`;
@@ -91,12 +94,11 @@ export async function aggregateActivity(db: Db, ruleSet: RuleSet, q: AggregateQu
   if (q.projects.length === 0 || q.weeks.length === 0) return [];
   const source = q.source ?? (rulesFitRollups(ruleSet) ? 'rollups' : 'facts');
   const weekStarts = q.weeks.map((w) => w.start);
-  const rows =
+  const out =
     source === 'facts'
-      ? await db.transaction(async (tx) => {
-          await tx.exec(SCAN_SETTINGS);
-          return tx.query<RawRow>(
-            `SELECT a.project, a.team, a.actor_id, a.actor_type,
+      ? await withPlannerSettings(db, SCAN_SETTINGS, (tx) =>
+          tx.query<{ groups: string | null }>(
+            asJson(`SELECT a.project, a.team, a.actor_id, a.actor_type,
                     (${compileRuleCase(ruleSet, 'a')})::int AS rule_idx,
                     a.hierarchy_level::int AS level,
                     width_bucket(a.at, $5::timestamptz[]) AS week_idx,
@@ -104,24 +106,27 @@ export async function aggregateActivity(db: Db, ruleSet: RuleSet, q: AggregateQu
              FROM activities a
              WHERE a.site = $1 AND a.project = ANY($2::text[]) AND a.at >= $3::timestamptz AND a.at < $4::timestamptz
                AND a.deleted_at IS NULL
-             GROUP BY a.project, a.team, a.actor_id, a.actor_type, rule_idx, level, week_idx`,
+             GROUP BY a.project, a.team, a.actor_id, a.actor_type, rule_idx, level, week_idx`),
             [q.site, [...q.projects], q.since, q.until, weekStarts],
-          );
-        })
+          ),
+        )
       : await aggregateFromRollups(db, ruleSet, q, weekStarts);
-  return rows.map((r) => ({
-    project: r.project,
-    team: r.team,
-    actorId: r.actor_id,
-    actorType: r.actor_type,
-    ruleIndex: Number(r.rule_idx),
-    level: Number(r.level),
-    week: q.weeks[Math.max(0, Number(r.week_idx) - 1)]?.week ?? '',
-    facts: Number(r.facts),
-    firstAt: iso(r.first_at),
-    lastAt: iso(r.last_at),
-    sampleFactId: r.sample_id,
-  }));
+  const groups = JSON.parse(out[0]?.groups ?? '[]') as GroupTuple[];
+  return groups.map(
+    ([project, team, actorId, actorType, ruleIndex, level, week, facts, firstAt, lastAt, sampleId]) => ({
+      project,
+      team,
+      actorId,
+      actorType,
+      ruleIndex,
+      level,
+      week: q.weeks[Math.max(0, week - 1)]?.week ?? '',
+      facts,
+      firstAt: new Date(firstAt).toISOString(),
+      lastAt: new Date(lastAt).toISOString(),
+      sampleFactId: sampleId,
+    }),
+  );
 }
 
 /** The UTC days of the window that roll-ups answer whole, and the time ranges left to the raw facts. */
@@ -171,12 +176,11 @@ async function aggregateFromRollups(
   ruleSet: RuleSet,
   q: AggregateQuery,
   weekStarts: readonly string[],
-): Promise<RawRow[]> {
+): Promise<Array<{ groups: string | null }>> {
   const plan = rollupPlan(q.since, q.until, weekStarts);
-  return db.transaction(async (tx) => {
-    await tx.exec(ROLLUP_SETTINGS);
-    return tx.query<RawRow>(
-      `SELECT ${GROUPED_COLUMNS} FROM (
+  return withPlannerSettings(db, ROLLUP_SETTINGS, (tx) =>
+    tx.query<{ groups: string | null }>(
+      asJson(`SELECT ${GROUPED_COLUMNS} FROM (
          SELECT r.project, r.team, r.actor_id, r.actor_type, (${compileRuleCase(ruleSet, 'r', 'rollups')})::int AS rule_idx,
                 r.hierarchy_level::int AS level, width_bucket(r.day, $3::timestamptz[]) AS week_idx,
                 r.facts, r.first_at, r.last_at, r.sample_id
@@ -195,7 +199,7 @@ async function aggregateFromRollups(
            OFFSET 0 -- keeps the planner from flattening it into one scan of every fact of the projects
          ) a
        ) u
-       GROUP BY project, team, actor_id, actor_type, rule_idx, level, week_idx`,
+       GROUP BY project, team, actor_id, actor_type, rule_idx, level, week_idx`),
       [
         q.site,
         [...q.projects],
@@ -206,8 +210,8 @@ async function aggregateFromRollups(
         plan.raw.map((r) => r.from),
         plan.raw.map((r) => r.to),
       ],
-    );
-  });
+    ),
+  );
 }
 
 /** Every week the window touches (Mondays in the analysis time zone), oldest first. */
@@ -219,5 +223,5 @@ export async function windowWeeks(db: Db, since: string, until: string, timezone
                           interval '1 week') AS w`,
     [since, until, timezone],
   );
-  return rows.map((r) => ({ week: r.week, start: iso(r.start) }));
+  return rows.map((r) => ({ week: r.week, start: new Date(r.start).toISOString() }));
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { resolveRuleSet } from '../classify/resolve.js';
+import { rulesFitRollups } from '../classify/sql.js';
 import { durationDays } from '../config/duration.js';
 import type { RolecallConfig } from '../config/schema.js';
 import type { Db } from '../store/db.js';
@@ -22,7 +23,7 @@ import {
 import { type ResolvedScope, resolveScope } from './scope.js';
 import { type SignalRow, tallyByActor, withSignals } from './tally.js';
 import { planFactIds, planTeam, type TeamPlan, type TeamSpec, teamVerdict } from './team.js';
-import { loadTeamFacts, readinessEvidence, type TeamFacts } from './team-facts.js';
+import { loadTeamFacts, readinessEvidence } from './team-facts.js';
 
 export { type ResolvedScope, type ScopeSelection, UnknownScopeError } from './scope.js';
 
@@ -50,6 +51,8 @@ export interface AnalyzeOptions {
    * reference and the benchmarks' baseline). Default: roll-ups whenever the rules fit them.
    */
   aggregateSource?: 'facts' | 'rollups';
+  /** When given, receives the milliseconds each phase of the analysis took, by name (benchmarks, diagnostics). */
+  phases?: Record<string, number>;
 }
 
 const DAY = 86_400_000;
@@ -100,12 +103,33 @@ function teamsByActor(plans: readonly TeamPlan[]): (actorId: string) => string[]
 }
 
 /**
+ * The promise, marked handled: a statement sent ahead of the one awaited first may fail while that one is still
+ * awaited; its error is then thrown where it is awaited, not reported as unhandled.
+ */
+function handledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
+/** Adds the time since its previous call (or its creation) to `into[name]`; a no-op without `into`. */
+function stopwatch(into: Record<string, number> | undefined): (name: string) => void {
+  if (!into) return () => {};
+  let last = performance.now();
+  return (name) => {
+    const now = performance.now();
+    into[name] = (into[name] ?? 0) + now - last;
+    last = now;
+  };
+}
+
+/**
  * Analyses one scope (a project, a team, or every team) over a window ending at `asOf`: person profiles, team
  * verdicts, findings and the comparison with the previous stored snapshot (docs/analysis.md). Classification and
  * aggregation run in one SQL pass; everything after works on aggregate groups, never on individual facts.
  */
 export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   const { db, config } = opts;
+  const phase = stopwatch(opts.phases);
   const asOfMs = opts.asOf === undefined ? Date.now() : Date.parse(opts.asOf);
   if (Number.isNaN(asOfMs)) throw new RangeError(`asOf is not a date or instant: ${opts.asOf}`);
   const asOf = new Date(asOfMs).toISOString();
@@ -115,6 +139,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   const timezone = config.analysis.timezone;
   const jiraBaseUrl = opts.jiraBaseUrl === undefined ? (config.jira.baseUrl ?? null) : opts.jiraBaseUrl;
 
+  // Statements that do not depend on each other go out together: PostgreSQL answers them on parallel connections;
+  // the embedded store queues them, while this thread folds the groups that came back first.
+  const weeksLoaded = handledLater(windowWeeks(db, since, asOf, timezone));
   const scope = await resolveScope(db, config, {
     site: opts.site,
     teams: [...(opts.team ? [opts.team] : []), ...(opts.teams ?? [])],
@@ -122,30 +149,54 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
     name: opts.scopeName,
     jiraBaseUrl,
   });
+  phase('scope');
   const { site } = scope;
   const ruleSet = resolveRuleSet(config, ruleTeams(config, scope));
-  const windowWeekList = await windowWeeks(db, since, asOf, timezone);
+  phase('rules');
+  const source = opts.aggregateSource ?? (rulesFitRollups(ruleSet) ? 'rollups' : 'facts');
+  const windowWeekList = await weeksLoaded;
+  phase('weeks');
   const weeks = windowWeekList.map((w) => w.week);
-  const rows = withSignals(
-    await aggregateActivity(db, ruleSet, {
-      site,
-      projects: scope.projects,
-      since,
-      until: asOf,
-      weeks: windowWeekList,
-      source: opts.aggregateSource,
-    }),
-    ruleSet,
-  );
   const thresholds = roleThresholds(windowDays);
+  const aggregated = aggregateActivity(db, ruleSet, {
+    site,
+    projects: scope.projects,
+    since,
+    until: asOf,
+    weeks: windowWeekList,
+    source,
+  }).then((groups) => {
+    const rows = withSignals(groups, ruleSet);
+    return { rows, tallies: tallyByActor(rows) };
+  });
+  const teamFactsLoaded = handledLater(loadTeamFacts(db, ruleSet, scope.teams, site, since, asOf, source));
+  const previousLoaded = handledLater(
+    latestSnapshotBefore<AnalysisResult>(
+      db,
+      { site, scope: scope.key, windowDays },
+      new Date(Date.parse(asOf) - PREVIOUS_MIN_AGE_DAYS * DAY).toISOString(),
+    ),
+  );
+  const lastSyncLoaded = handledLater(lastSyncAt(db, site, scope.projects));
+  const readinessLoaded = handledLater(
+    teamFactsLoaded.then((loaded) =>
+      readinessEvidence(
+        db,
+        ruleSet,
+        site,
+        scope.teams.map((t) => loaded.get(t.name)?.nextSprint ?? null),
+      ),
+    ),
+  );
+  const [{ rows, tallies }, teamFacts] = await Promise.all([aggregated, teamFactsLoaded]);
+  phase('aggregate');
 
-  const teamFacts = new Map<string, TeamFacts>();
-  for (const spec of scope.teams) teamFacts.set(spec.name, await loadTeamFacts(db, ruleSet, spec, site, since, asOf));
   const memberIds = scope.teams.flatMap((t) => t.members ?? []);
   const identity = await loadIdentities(db, site, rows, {
     actorIds: memberIds,
     facts: [...teamFacts.values()].flatMap((t) => (t.lastRoadmapChange ? [t.lastRoadmapChange] : [])),
   });
+  phase('identities');
   const plans = scope.teams.map((spec) =>
     planTeam({
       spec,
@@ -159,21 +210,21 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
     }),
   );
 
-  const tallies = tallyByActor(rows);
   const teamsOf = teamsByActor(plans);
   const profileRows = [...tallies.values()].flatMap((t) => profileEvidenceRows(t, labelRole(t, thresholds).role));
-  const facts = await factsById(db, [...plans.flatMap(planFactIds), ...profileRows.map((r) => r.sampleFactId)]);
-
+  phase('plans');
+  const [facts, previousSnapshot, readiness, lastSync] = await Promise.all([
+    factsById(db, [...plans.flatMap(planFactIds), ...profileRows.map((r) => r.sampleFactId)]),
+    previousLoaded,
+    readinessLoaded,
+    lastSyncLoaded,
+  ]);
   const verdicts: TeamVerdict[] = [];
   const findings: Finding[] = [];
-  const previousSnapshot = await latestSnapshotBefore<AnalysisResult>(
-    db,
-    { site, scope: scope.key, windowDays },
-    new Date(Date.parse(asOf) - PREVIOUS_MIN_AGE_DAYS * DAY).toISOString(),
-  );
-  for (const plan of plans) {
+  phase('evidenceFacts');
+  for (const [i, plan] of plans.entries()) {
     const { verdict, evidence } = teamVerdict(plan, facts);
-    evidence.readiness = await readinessEvidence(db, ruleSet, site, plan.input.nextSprint);
+    evidence.readiness = readiness[i] ?? [];
     const teamFound = teamFindings({
       verdict,
       evidence,
@@ -195,6 +246,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
     if (!tallies.has(m)) people.push(idleProfile(m, identity(m), teamsOf(m), thresholds));
   }
   people.sort(compareProfiles);
+  phase('verdicts');
 
   const result: AnalysisResult = {
     schemaVersion: ANALYSIS_SCHEMA_VERSION,
@@ -206,7 +258,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
     site,
     jiraBaseUrl,
     scope: { kind: scope.kind, name: scope.name, projects: scope.projects },
-    dataFreshness: { lastSyncAt: await lastSyncAt(db, site, scope.projects) },
+    dataFreshness: { lastSyncAt: lastSync },
     headline: headlineOf(verdicts, findings),
     previous: previousSnapshot ? { asOf: previousSnapshot.asOf, headline: previousSnapshot.result.headline } : null,
     teams: verdicts,
@@ -215,7 +267,9 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
     rulesVersion: ruleSet.version,
     notes: [...NOTES, ...scope.notes],
   };
+  phase('result');
   const checked = analysisResultSchema.parse(result);
+  phase('validate');
   if (opts.save)
     await saveSnapshot(db, { site, scope: scope.key, windowDays }, { id: checked.id, asOf, result: checked });
   return checked;

@@ -3,6 +3,7 @@ import type { RuleSet } from '../classify/rule-set.js';
 import type { Signal } from '../classify/signal.js';
 import type { ActorType } from '../domain/activity.js';
 import type { AggregateRow } from './aggregate.js';
+import { newestFirst } from './evidence.js';
 import type { Category } from './schema.js';
 
 /** An aggregate row with its signal resolved. */
@@ -34,11 +35,36 @@ export interface Tally {
   rows: SignalRow[];
 }
 
+/**
+ * The rows with their signals, most recent group first (`newestFirst`, a total order): every subset taken in order —
+ * a team's rows, a person's — is then already in the order evidence is picked in, and the sums over rows run in
+ * the same order whichever path (roll-ups or raw facts) produced them.
+ */
 export function withSignals(rows: readonly AggregateRow[], ruleSet: RuleSet): SignalRow[] {
-  return rows.map((r) => {
-    const signal = signalOfIndex(ruleSet, r.ruleIndex);
-    return { ...r, signal, score: r.facts * signal.weight };
+  const signals = new Map<number, Signal>();
+  const out = rows.map((r): SignalRow => {
+    let signal = signals.get(r.ruleIndex);
+    if (!signal) {
+      signal = signalOfIndex(ruleSet, r.ruleIndex);
+      signals.set(r.ruleIndex, signal);
+    }
+    return {
+      project: r.project,
+      team: r.team,
+      actorId: r.actorId,
+      actorType: r.actorType,
+      ruleIndex: r.ruleIndex,
+      level: r.level,
+      week: r.week,
+      facts: r.facts,
+      firstAt: r.firstAt,
+      lastAt: r.lastAt,
+      sampleFactId: r.sampleFactId,
+      signal,
+      score: r.facts * signal.weight,
+    };
   });
+  return out.sort(newestFirst);
 }
 
 export function emptyTally(actorId: string, actorType: ActorType = 'atlassian'): Tally {
@@ -65,6 +91,19 @@ export function emptyTally(actorId: string, actorType: ActorType = 'atlassian'):
 const later = (a: string | null, b: string) => (a === null || b > a ? b : a);
 const earlier = (a: string | null, b: string) => (a === null || b < a ? b : a);
 
+/** `bySignal` keys, made once per signal rather than once per row. */
+const signalKeys = new WeakMap<Signal, string>();
+function signalKey(s: Signal): string {
+  let key = signalKeys.get(s);
+  if (key === undefined) {
+    // Keyed by category too: a custom rule set could use one signal name for two categories.
+    key = `${s.category}:${s.signal}`;
+    signalKeys.set(s, key);
+  }
+  return key;
+}
+const FACTS_OF = { owner: 'ownerFacts', manager: 'managerFacts', neutral: 'neutralFacts' } as const;
+
 /** Folds signal rows into one tally per actor. */
 export function tallyByActor(rows: readonly SignalRow[]): Map<string, Tally> {
   const out = new Map<string, Tally>();
@@ -79,14 +118,16 @@ export function tallyByActor(rows: readonly SignalRow[]): Map<string, Tally> {
     const c = r.signal.category;
     t.facts += r.facts;
     t[c] += r.score;
-    t[`${c}Facts`] += r.facts;
+    t[FACTS_OF[c]] += r.facts;
     t.signals[r.signal.ruleId] = (t.signals[r.signal.ruleId] ?? 0) + r.score;
-    // Keyed by category too: a custom rule set could use one signal name for two categories.
-    const key = `${c}:${r.signal.signal}`;
-    const s = t.bySignal[key] ?? { category: c, score: 0, supporting: true };
+    const key = signalKey(r.signal);
+    let s = t.bySignal[key];
+    if (!s) {
+      s = { category: c, score: 0, supporting: true };
+      t.bySignal[key] = s;
+    }
     s.score += r.score;
     s.supporting &&= r.signal.supporting;
-    t.bySignal[key] = s;
     t.firstAt = earlier(t.firstAt, r.firstAt);
     t.lastAt = later(t.lastAt, r.lastAt);
     t.lastAtByCategory[c] = later(t.lastAtByCategory[c], r.lastAt);

@@ -1,10 +1,11 @@
 import { balanceVerdict, complexityIndex, expectedOwnerBand, type Footprint } from './complexity.js';
 import { coverageOf, type TeamPerson } from './coverage.js';
 import { evidenceOf, latestRows, pickEvidence } from './evidence.js';
-import type { FactInfo, NextSprintItems, RawFootprint } from './queries.js';
+import type { FactInfo } from './queries.js';
 import { labelRole, type RoleThresholds } from './role.js';
 import type { Evidence, TeamVerdict } from './schema.js';
 import { ownerShareOf, type SignalRow, tallyByActor } from './tally.js';
+import type { NextSprintItems, RawFootprint } from './team-queries.js';
 import { FINDINGS } from './thresholds.js';
 import { bothRolesSince, isCeremony, weeklyTrend } from './trend.js';
 
