@@ -420,14 +420,25 @@ export async function writeAttributionState(
   );
 }
 
-/** Records that the Teams directory was read (it is read at most daily). */
-export async function markDirectoryRead(db: Db, site: string, at: string = now()): Promise<void> {
-  await db.query(
+/**
+ * Claims the reading of the Teams directory: true for exactly one caller when it was not read since `staleBefore`
+ * (several workers syncing projects of one site at once read it once). `releaseDirectoryClaim` hands it back
+ * when the read failed.
+ */
+export async function claimDirectoryRead(db: Db, site: string, at: string, staleBefore: string): Promise<boolean> {
+  const rows = await db.query<{ site: string }>(
     `INSERT INTO team_attribution_state (site, fingerprint, attributed, updated_at, directory_at)
      VALUES ($1, '', false, $2::timestamptz, $2::timestamptz)
-     ON CONFLICT (site) DO UPDATE SET directory_at = EXCLUDED.directory_at`,
-    [site, at],
+     ON CONFLICT (site) DO UPDATE SET directory_at = EXCLUDED.directory_at
+       WHERE team_attribution_state.directory_at IS NULL OR team_attribution_state.directory_at < $3::timestamptz
+     RETURNING site`,
+    [site, at, staleBefore],
   );
+  return rows.length > 0;
+}
+
+export async function releaseDirectoryClaim(db: Db, site: string, previous: string | null): Promise<void> {
+  await db.query('UPDATE team_attribution_state SET directory_at = $2::timestamptz WHERE site = $1', [site, previous]);
 }
 
 /** Directory team names by Atlassian team id. */

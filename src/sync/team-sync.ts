@@ -4,9 +4,10 @@ import type { JiraSite } from '../jira/site.js';
 import { readTeamsDirectory } from '../jira/teams-directory.js';
 import type { Db } from '../store/db.js';
 import {
-  markDirectoryRead,
+  claimDirectoryRead,
   readAttributionState,
   recordTeamMembers,
+  releaseDirectoryClaim,
   replaceTeamRuleMatches,
   upsertTeams,
 } from '../store/teams.js';
@@ -67,21 +68,26 @@ async function refreshDirectory(opts: TeamSyncOptions): Promise<DirectoryRead> {
   if (!config.teamSources.directory) return { read: false, teams: 0, reason: 'turned off (teamSources.directory)' };
   if (site.flavour !== 'cloud') return { read: false, teams: 0, reason: 'the Teams directory is a Jira Cloud service' };
   const now = opts.now?.() ?? Date.now();
-  const state = await readAttributionState(db, site.id);
-  if (state?.directoryAt && now - Date.parse(state.directoryAt) < DIRECTORY_MAX_AGE_MS) {
-    return { read: false, teams: 0, reason: `read at ${state.directoryAt} (at most daily)` };
+  const at = new Date(now).toISOString();
+  const previous = (await readAttributionState(db, site.id))?.directoryAt ?? null;
+  const claimed = await claimDirectoryRead(db, site.id, at, new Date(now - DIRECTORY_MAX_AGE_MS).toISOString());
+  if (!claimed) return { read: false, teams: 0, reason: `read at ${previous ?? 'this moment'} (at most daily)` };
+  let dir: Awaited<ReturnType<typeof readTeamsDirectory>>;
+  try {
+    dir = await readTeamsDirectory(site, {
+      flavour: site.flavour,
+      siteHost: new URL(site.baseUrl).host,
+      orgId: config.jira.orgId,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  } catch (err) {
+    await releaseDirectoryClaim(db, site.id, previous);
+    throw err;
   }
-  const dir = await readTeamsDirectory(site, {
-    flavour: site.flavour,
-    siteHost: new URL(site.baseUrl).host,
-    orgId: config.jira.orgId,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
   if (!dir.available) {
     opts.log?.warn({ reason: dir.reason, hint: dir.hint }, 'Teams directory not read');
     return { read: false, teams: 0, reason: dir.reason, hint: dir.hint };
   }
-  const at = new Date(now).toISOString();
   // A directory team a rolecall.yaml team names by teamId counts under the configured name.
   const keyOf = (id: string, name: string) => config.teams.find((t) => t.teamId === id)?.name ?? name;
   const active = dir.teams.filter((t) => t.state === null || t.state.toUpperCase() !== 'DISBANDED');
@@ -100,7 +106,6 @@ async function refreshDirectory(opts: TeamSyncOptions): Promise<DirectoryRead> {
     at,
   );
   for (const t of active) await recordTeamMembers(db, site.id, keyOf(t.id, t.name), t.members, at);
-  await markDirectoryRead(db, site.id, at);
   return { read: true, teams: active.length };
 }
 

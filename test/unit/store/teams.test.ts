@@ -4,11 +4,13 @@ import type { Db } from '../../../src/store/db.js';
 import { type IssueRow, markIssuesDeleted, upsertIssues } from '../../../src/store/issues.js';
 import {
   attributionInputs,
+  claimDirectoryRead,
   countIssuesWithoutTeam,
   deleteSiteTeams,
   issueTeamsOf,
   listTeamSummaries,
   recordTeamMembers,
+  releaseDirectoryClaim,
   teamMembersAt,
   upsertIssueTeams,
   upsertIssueTeamValues,
@@ -198,5 +200,17 @@ describe.each(DRIVERS)('teams store (%s)', (_driver, open) => {
       ['10003', { team: 'Payments', source: 'parent', teamId: 'uuid-1' }],
       ['10004', { team: 'MOB', source: 'project', teamId: null }],
     ]);
+  });
+
+  it('lets exactly one of several concurrent syncs read the Teams directory a day, and hands a failed claim back', async () => {
+    const s = site('claim');
+    const at = '2026-12-01T08:00:00.000Z';
+    const dayBefore = '2026-11-30T08:00:00.000Z';
+    const claims = await Promise.all([1, 2, 3].map(() => claimDirectoryRead(db, s, at, dayBefore)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    expect(await claimDirectoryRead(db, s, '2026-12-01T20:00:00.000Z', '2026-11-30T20:00:00.000Z')).toBe(false);
+    expect(await claimDirectoryRead(db, s, '2026-12-02T09:00:00.000Z', '2026-12-01T09:00:00.000Z')).toBe(true);
+    await releaseDirectoryClaim(db, s, null);
+    expect(await claimDirectoryRead(db, s, '2026-12-02T09:05:00.000Z', '2026-12-01T09:05:00.000Z')).toBe(true);
   });
 });
