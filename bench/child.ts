@@ -41,13 +41,15 @@ export class BenchChild {
     });
   }
 
-  /** Starts `bench/<module>` (resolved next to this file) under tsx. */
-  static start(module: string, options: { env?: NodeJS.ProcessEnv; maxOldSpaceMb?: number } = {}): BenchChild {
+  /** Starts `bench/<module>` (resolved next to this file) under tsx, or as plain JavaScript when `compiled`. */
+  static start(
+    module: string,
+    options: { env?: NodeJS.ProcessEnv; maxOldSpaceMb?: number; compiled?: boolean } = {},
+  ): BenchChild {
     const file = fileURLToPath(new URL(module, import.meta.url));
     const child = fork(file, [], {
       execArgv: [
-        '--import',
-        'tsx',
+        ...(options.compiled ? [] : ['--import', 'tsx']),
         ...(options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : []),
       ],
       env: { ...process.env, ...options.env },

@@ -1,6 +1,6 @@
 /**
  * Child process for the memory benchmark: one full sync into an on-disk PGlite store, then this process's
- * peak RSS (a fresh process: the peak belongs to this sync alone).
+ * peak RSS (a fresh process: the peak belongs to this sync alone). `memory.ts` runs it compiled, as deployed.
  */
 import { jiraConnectionFromEnv } from '../src/jira/connection.js';
 import { openJiraSite } from '../src/jira/site.js';
@@ -17,36 +17,69 @@ export interface SyncChildRequest {
 }
 
 export interface SyncChildReply {
+  /** How the store came to be: `template` unless the prepared empty database could not be used. */
+  storeOrigin: string;
+  openMs: number;
+  /** Peak RSS once the store is open and migrated, before the sync. */
+  peakRssAfterOpenBytes: number;
   ms: number;
+  /** CPU time of the whole process (every thread) over the sync: steadier than wall time on a busy machine. */
+  cpuMs: number;
   issues: number;
   facts: number;
   requests: number;
   rssBeforeBytes: number;
   peakRssBytes: number;
+  /** The main thread's V8 heap at its largest (sampled every 100 ms): the sync's share of the peak. */
+  mainHeapMaxBytes: number;
   heapUsedAfterBytes: number;
 }
+
+const SAMPLE_MS = 100;
 
 serveParent(async (msg: ChildMessage) => {
   if (msg.type !== 'sync') throw new Error(`unknown request ${msg.type}`);
   const req = msg.request as SyncChildRequest;
-  const db = await openStore({ dataDir: req.dataDir });
+  let storeOrigin = 'unknown';
+  const opening = performance.now();
+  const db = await openStore({
+    dataDir: req.dataDir,
+    onEmbeddedOpened: (origin) => {
+      storeOrigin = origin;
+    },
+  });
+  const openMs = performance.now() - opening;
+  const peakRssAfterOpenBytes = peakRssBytes();
   try {
     const config = benchConfig(req.env.JIRA_BASE_URL, 100);
     const rssBeforeBytes = process.memoryUsage.rss();
+    let mainHeapMaxBytes = process.memoryUsage().heapTotal;
+    const sampler = setInterval(() => {
+      mainHeapMaxBytes = Math.max(mainHeapMaxBytes, process.memoryUsage().heapTotal);
+    }, SAMPLE_MS);
     const t = performance.now();
+    const cpuBefore = process.cpuUsage();
     // rolecall.yaml stops at 100 requests/s; memory is about streaming, not rate, so let the client go faster.
     const conn = { ...jiraConnectionFromEnv(req.env, config), requestsPerSecond: req.requestsPerSecond };
     const site = await openJiraSite(conn);
-    const summary = await syncProjects({ db, site, projects: req.projects, config, full: true });
+    const summary = await syncProjects({ db, site, projects: req.projects, config, full: true }).finally(() =>
+      clearInterval(sampler),
+    );
     const ms = performance.now() - t;
+    const cpu = process.cpuUsage(cpuBefore);
     if (!summary.ok) throw new Error(`sync failed: ${JSON.stringify(summary.projects.filter((p) => !p.ok))}`);
     const reply: SyncChildReply = {
+      storeOrigin,
+      openMs,
+      peakRssAfterOpenBytes,
       ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
       issues: summary.projects.reduce((s, p) => s + p.issuesSeen, 0),
       facts: summary.projects.reduce((s, p) => s + p.factsWritten, 0),
       requests: summary.requests,
       rssBeforeBytes,
       peakRssBytes: peakRssBytes(),
+      mainHeapMaxBytes,
       heapUsedAfterBytes: process.memoryUsage().heapUsed,
     };
     return reply as unknown as Record<string, unknown>;

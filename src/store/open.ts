@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
-import { redactUrlCredentials } from '../log/logger.js';
+import { type Logger, redactUrlCredentials } from '../log/logger.js';
 import type { Db } from './db.js';
 import { migrate } from './migrate.js';
-import { openPgliteDb } from './pglite-db.js';
+import type { EmbeddedOpenOptions, PgliteOrigin } from './pglite-create.js';
 import { openPgliteThreadDb } from './pglite-thread/db.js';
 import { openPostgresDb } from './postgres-db.js';
 import { type LockOptions, lockStoreDir } from './store-lock.js';
@@ -24,6 +24,10 @@ export interface StoreOptions {
    * `lock.waitMs`, default 60 s, then gets StoreLockedError). Not used for PostgreSQL or in memory.
    */
   lock?: LockOptions;
+  /** Embedded store: the warning when a new one had to be made by initdb goes here (default: stderr). */
+  log?: Logger;
+  /** Embedded store: told whether it was found on disk, started from the empty-database template, or made by initdb. */
+  onEmbeddedOpened?: (origin: PgliteOrigin) => void;
 }
 
 export class StoreUnavailableError extends Error {
@@ -45,7 +49,10 @@ export async function openStore(options: StoreOptions = {}): Promise<Db> {
       );
     }
   } else if (options.memory) {
-    db = options.embeddedOnCallingThread ? await openPgliteDb() : await openPgliteThreadDb();
+    const embedded = { log: options.log, onOpened: options.onEmbeddedOpened };
+    db = options.embeddedOnCallingThread
+      ? await openPgliteOnCallingThread(undefined, embedded)
+      : await openPgliteThreadDb(undefined, embedded);
   } else {
     return openLockedPglite(join(resolve(options.dataDir ?? './.rolecall'), 'pglite'), options);
   }
@@ -53,12 +60,21 @@ export async function openStore(options: StoreOptions = {}): Promise<Db> {
   return db;
 }
 
+/** Loaded only when asked for: PGlite's module stays out of a process whose store runs on its own thread. */
+async function openPgliteOnCallingThread(dir: string | undefined, options: EmbeddedOpenOptions): Promise<Db> {
+  const { openPgliteDb } = await import('./pglite-db.js');
+  return openPgliteDb(dir, options);
+}
+
 /** PGlite on disk, opened only once this process holds the directory's lock; closing releases it. */
 async function openLockedPglite(dir: string, options: StoreOptions): Promise<Db> {
   const lock = await lockStoreDir(dir, options.lock);
   let db: Db | undefined;
   try {
-    db = options.embeddedOnCallingThread ? await openPgliteDb(dir) : await openPgliteThreadDb(dir);
+    const embedded = { log: options.log, onOpened: options.onEmbeddedOpened };
+    db = options.embeddedOnCallingThread
+      ? await openPgliteOnCallingThread(dir, embedded)
+      : await openPgliteThreadDb(dir, embedded);
     await migrate(db);
   } catch (err) {
     await db?.close().catch(() => {});

@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { Db } from './db.js';
-import { pgliteOptions } from './pglite-options.js';
+import { createPglite, type EmbeddedOpenOptions } from './pglite-create.js';
+import { logInitdbFallback, templateForNewStore } from './pglite-template.js';
 
 type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
@@ -25,9 +25,15 @@ function wrap(q: Queryable, root: PGlite): Db {
   };
 }
 
-/** Embedded PostgreSQL (WASM). `dataDir` undefined keeps everything in memory. */
-export async function openPgliteDb(dataDir?: string): Promise<Db> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create(pgliteOptions(dataDir));
-  return wrap(pg, pg);
+/**
+ * Embedded PostgreSQL (WASM) on the calling thread. `dataDir` undefined keeps everything in memory. A new database
+ * starts from the empty-database template (`pglite-template.ts`).
+ */
+export async function openPgliteDb(dataDir?: string, options: EmbeddedOpenOptions = {}): Promise<Db> {
+  const template = await templateForNewStore(dataDir);
+  const created = await createPglite(dataDir, template);
+  const problem = template.problem ?? created.templateProblem;
+  if (problem && created.origin === 'initdb') logInitdbFallback(options.log, dataDir, problem);
+  options.onOpened?.(created.origin);
+  return wrap(created.pg, created.pg);
 }

@@ -1,6 +1,8 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../util/module-worker.js';
 import type { Db } from '../db.js';
+import type { EmbeddedOpenOptions } from '../pglite-create.js';
+import { logInitdbFallback, templateForNewStore } from '../pglite-template.js';
 import { deserializeError, type WorkerReply, type WorkerRequest, type WorkerSetup } from './protocol.js';
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
@@ -97,10 +99,18 @@ function txHandle(link: WorkerLink): Db {
   return tx;
 }
 
-async function waitReady(worker: Worker): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
+/**
+ * The thread's JavaScript allocates little that lives (statements in, rows out; the data lives in PGlite's WASM
+ * memory), so a small young generation suffices: V8's default lets it grow to ~50 MiB, a third of it garbage.
+ */
+const WORKER_YOUNG_GENERATION_MB = 12;
+
+type Ready = Extract<WorkerReply, { ready: true }>;
+
+async function waitReady(worker: Worker): Promise<Ready> {
+  return new Promise<Ready>((resolve, reject) => {
     const onMessage = (m: WorkerReply) => {
-      if ('ready' in m) done(resolve);
+      if ('ready' in m) done(() => resolve(m));
       else if ('fatal' in m) done(() => reject(deserializeError(m.fatal)));
     };
     const onError = (err: Error) => done(() => reject(err));
@@ -117,17 +127,28 @@ async function waitReady(worker: Worker): Promise<void> {
 /**
  * Embedded PostgreSQL (PGlite) in a worker thread. PGlite runs WASM on the thread that calls it, and bulk writes
  * are CPU-heavy: on the main thread they would stall the sync's network pipeline. `dataDir` undefined keeps
- * everything in memory.
+ * everything in memory. A new database starts from the empty-database template (`pglite-template.ts`).
  */
-export async function openPgliteThreadDb(dataDir?: string): Promise<Db> {
-  const setup: WorkerSetup = dataDir ? { dataDir } : {};
-  const worker = startModuleWorker(import.meta.url, 'worker', { workerData: setup });
+export async function openPgliteThreadDb(dataDir?: string, options: EmbeddedOpenOptions = {}): Promise<Db> {
+  const template = await templateForNewStore(dataDir);
+  const setup: WorkerSetup = {
+    ...(dataDir ? { dataDir } : {}),
+    ...(template.dir && template.archive ? { template: { dir: template.dir, archive: template.archive } } : {}),
+  };
+  const worker = startModuleWorker(import.meta.url, 'worker', {
+    workerData: setup,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
+  let ready: Ready;
   try {
-    await waitReady(worker);
+    ready = await waitReady(worker);
   } catch (err) {
     await worker.terminate();
     throw err;
   }
+  const problem = template.problem ?? ready.templateProblem;
+  if (problem && ready.origin === 'initdb') logInitdbFallback(options.log, dataDir, problem);
+  options.onOpened?.(ready.origin);
   const link = new WorkerLink(worker);
   const turnstile = new Turnstile();
   const tx = txHandle(link);

@@ -1,5 +1,7 @@
 /** Messages between the store's main-thread handle and the PGlite worker thread. */
 
+import type { PgliteOrigin } from '../pglite-create.js';
+
 export type WorkerRequest =
   | { id: number; op: 'query'; sql: string; params: unknown[] }
   | { id: number; op: 'exec'; sql: string }
@@ -16,12 +18,14 @@ export type WorkerReply =
   | { id: number; rows: unknown[] }
   | { id: number; done: true }
   | { id: number; error: SerializedError }
-  | { ready: true }
+  | { ready: true; origin: PgliteOrigin; templateProblem?: string }
   | { fatal: SerializedError };
 
 export interface WorkerSetup {
   /** Folder of the on-disk database; undefined keeps it in memory. */
   dataDir?: string;
+  /** The empty-database template a new database starts from (`pglite-template.ts`); without it, initdb. */
+  template?: { dir: string; archive: string };
 }
 
 const ERROR_FIELDS = [

@@ -2,10 +2,9 @@
  * The PGlite worker thread: owns the embedded database and runs statements in the order they arrive, so the
  * WASM engine's CPU time never blocks the main thread's network work.
  */
-import { mkdirSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
-import { pgliteOptions } from '../pglite-options.js';
+import type { PGlite } from '@electric-sql/pglite';
+import { createPglite } from '../pglite-create.js';
 import { serializeError, type WorkerReply, type WorkerRequest, type WorkerSetup } from './protocol.js';
 
 if (!parentPort) throw new Error('the PGlite worker must run as a worker thread');
@@ -15,9 +14,13 @@ const post = (reply: WorkerReply) => port.postMessage(reply);
 
 let db: PGlite;
 try {
-  if (setup.dataDir) mkdirSync(setup.dataDir, { recursive: true });
-  db = await PGlite.create(pgliteOptions(setup.dataDir));
-  post({ ready: true });
+  const created = await createPglite(setup.dataDir, setup.template ?? {});
+  db = created.pg;
+  post({
+    ready: true,
+    origin: created.origin,
+    ...(created.templateProblem ? { templateProblem: created.templateProblem } : {}),
+  });
 } catch (err) {
   post({ fatal: serializeError(err) });
   throw err;
