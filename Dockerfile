@@ -6,6 +6,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+# The embedded store's empty-database template, made now so no container runs initdb (~800 MiB) for it.
+RUN node dist/src/store/prepare-pglite-template.js
 
 FROM node:20-slim
 ENV NODE_ENV=production
