@@ -1,7 +1,7 @@
 import { type RolecallConfig, teamHasRules } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import { listTeamSummaries, readAttributionState } from '../store/teams.js';
-import { attributeSite, attributionIsCurrent, teamsWithIssueRules } from '../teams/attribute-site.js';
+import { attributeSite, placesIssuesByRule, teamRulesFingerprint } from '../teams/attribute-site.js';
 import { projectsWithFacts, sitesWithFacts } from './queries.js';
 import type { TeamSpec } from './team.js';
 
@@ -60,29 +60,39 @@ async function teamCatalog(
   site: string,
   known: readonly string[],
 ): Promise<TeamCatalog> {
-  if (site && !(await attributionIsCurrent(db, config, site))) await attributeSite(db, config, site);
   const state = site ? await readAttributionState(db, site) : null;
-  if (!state?.attributed) {
+  let attributed = state?.attributed === true;
+  const notes: string[] = [];
+  if (site && state?.fingerprint !== teamRulesFingerprint(config)) {
+    const redone = await attributeSite(db, config, site);
+    attributed = redone.attributed;
+    if (redone.unmatchedRules.length > 0)
+      notes.push(
+        `Team rules not yet matched against Jira (run rolecall sync; their issues count elsewhere until then): ${redone.unmatchedRules.join(', ')}.`,
+      );
+  }
+  if (!attributed) {
     // A team named by its name alone is the Team field's: with no Team value synced yet, it has no issues.
     const nameOnly = config.teams.filter((t) => !teamHasRules(t)).map((t) => t.name);
     return {
       teams: config.teams.filter((t) => teamHasRules(t)).map((t) => byProjects(t, known)),
       loose: [],
       attributed: false,
-      notes:
-        nameOnly.length > 0
+      notes: [
+        ...notes,
+        ...(nameOnly.length > 0
           ? [
               `No synced issue carries a Team value yet, so these teams have no issues (not analysed): ${nameOnly.join(', ')}.`,
             ]
-          : [],
+          : []),
+      ],
     };
   }
   const summaries = await listTeamSummaries(db, site);
   const summary = new Map(summaries.map((s) => [s.team, s]));
   const configured = new Set(config.teams.map((t) => t.name));
   const teams: TeamSpec[] = config.teams.map((t) => {
-    const membersOnly =
-      (t.members?.length ?? 0) > 0 && t.projects.length === 0 && !teamsWithIssueRules(config).includes(t);
+    const membersOnly = (t.members?.length ?? 0) > 0 && t.projects.length === 0 && !placesIssuesByRule(t);
     if (membersOnly) return byProjects(t, known);
     const projects = summary.get(t.name)?.projects ?? [];
     return {
@@ -100,7 +110,7 @@ async function teamCatalog(
     if (projectTeamBesideConfig) loose.push(s.team);
     else teams.push({ name: s.team, team: s.team, projects: s.projects, ownProduct: true });
   }
-  return { teams, loose, attributed: true, notes: [] };
+  return { teams, loose, attributed: true, notes };
 }
 
 const projectTeam = (key: string): TeamSpec => ({ name: key, projects: [key], ownProduct: true });

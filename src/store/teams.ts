@@ -1,5 +1,6 @@
 import type { TeamSource } from '../domain/team-attribution.js';
 import type { Db } from './db.js';
+import { issueFactsCondition } from './issue-facts.js';
 
 /** Where a team comes from: the Teams directory, a Team value seen on issues, rolecall.yaml, or a project. */
 export type TeamOrigin = 'directory' | 'team-field' | 'config' | 'project';
@@ -321,27 +322,27 @@ export async function siteIssueTeams(
 }
 
 /**
- * Sets each live fact's team to its issue's (`issue_teams`; '' without one), touching only facts whose team
- * differs — the roll-up trigger recomputes exactly the rows those facts leave and join. Returns facts moved.
+ * Sets the team of these issues' facts to the issue's (`issue_teams`; '' without one), touching only facts whose
+ * team differs — the roll-up trigger recomputes exactly the rows those facts leave and join. An issue's facts are a
+ * range of the primary key (`issueFactsCondition`); inferred sprint facts citing the issue sit in the site's
+ * `sprint:` range. Returns the facts moved.
  */
-export async function applyIssueTeamsToFacts(db: Db, site: string): Promise<number> {
-  const placed = await db.query<{ n: number }>(
+export async function applyIssueTeamsToFacts(db: Db, site: string, issueIds: readonly string[]): Promise<number> {
+  if (issueIds.length === 0) return 0;
+  const rows = await db.query<{ n: number }>(
     `WITH moved AS (
-       UPDATE activities a SET team = t.team FROM issue_teams t
-       WHERE a.site = $1 AND t.site = $1 AND t.issue_id = a.issue_id AND a.team <> t.team
+       UPDATE activities a SET team = x.team
+       FROM (SELECT u.issue_id, coalesce(t.team, '') AS team FROM unnest($2::text[]) AS u(issue_id)
+             LEFT JOIN issue_teams t ON t.site = $1 AND t.issue_id = u.issue_id) x
+       WHERE (${issueFactsCondition('a.id', '$1::text', 'x.issue_id')}
+              OR (a.id >= ($1::text || ':sprint:') COLLATE "C" AND a.id < ($1::text || ':sprint;') COLLATE "C"
+                  AND a.site = $1 AND a.issue_id = x.issue_id))
+         AND a.team <> x.team
        RETURNING 1)
      SELECT count(*)::int AS n FROM moved`,
-    [site],
+    [site, [...new Set(issueIds)]],
   );
-  const unplaced = await db.query<{ n: number }>(
-    `WITH moved AS (
-       UPDATE activities a SET team = '' WHERE a.site = $1 AND a.team <> ''
-         AND NOT EXISTS (SELECT 1 FROM issue_teams t WHERE t.site = a.site AND t.issue_id = a.issue_id)
-       RETURNING 1)
-     SELECT count(*)::int AS n FROM moved`,
-    [site],
-  );
-  return Number(placed[0]?.n ?? 0) + Number(unplaced[0]?.n ?? 0);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Stored matches of the rules that need the site (`board:<id>`, `jql:<team>`): rule → issue ids. */

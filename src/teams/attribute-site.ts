@@ -8,7 +8,6 @@ import {
   directoryTeamNames,
   type IssueTeamRow,
   insertMissingTeams,
-  readAttributionState,
   removeConfigTeamsNotIn,
   siteHasTeamValues,
   siteIssueTeams,
@@ -34,11 +33,10 @@ export interface SiteAttribution {
   unmatchedRules: string[];
 }
 
-/** rolecall.yaml teams that place issues by something other than their projects. */
-export function teamsWithIssueRules(config: RolecallConfig): RolecallConfig['teams'] {
-  return config.teams.filter(
-    (t) =>
-      (t.components?.length ?? 0) > 0 || (t.boards?.length ?? 0) > 0 || t.jql !== undefined || t.teamId !== undefined,
+/** Whether a rolecall.yaml team places issues by something other than its projects. */
+export function placesIssuesByRule(t: RolecallConfig['teams'][number]): boolean {
+  return (
+    (t.components?.length ?? 0) > 0 || (t.boards?.length ?? 0) > 0 || t.jql !== undefined || t.teamId !== undefined
   );
 }
 
@@ -100,7 +98,7 @@ export async function attributeSite(db: Db, config: RolecallConfig, site: string
     // little or nothing to move.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`rolecall:attribution:${site}`]);
     const readsField = config.teamSources.teamField && (await siteHasTeamValues(tx, site));
-    const attributed = readsField || teamsWithIssueRules(config).length > 0;
+    const attributed = readsField || config.teams.some(placesIssuesByRule);
     const current = await siteIssueTeams(tx, site);
     const result: SiteAttribution = {
       attributed,
@@ -118,7 +116,7 @@ export async function attributeSite(db: Db, config: RolecallConfig, site: string
           [...current.keys()].map((issueId) => ({ site, issueId, team: null, source: null })),
         );
         result.issuesMoved = current.size;
-        result.factsMoved = await applyIssueTeamsToFacts(tx, site);
+        result.factsMoved = await applyIssueTeamsToFacts(tx, site, [...current.keys()]);
       }
       await writeAttributionState(tx, site, { fingerprint: teamRulesFingerprint(config), attributed });
       return result;
@@ -179,7 +177,11 @@ export async function attributeSite(db: Db, config: RolecallConfig, site: string
       config.teams.map((t) => t.name),
     );
     result.issuesMoved = changed.length;
-    result.factsMoved = changed.length > 0 ? await applyIssueTeamsToFacts(tx, site) : 0;
+    result.factsMoved = await applyIssueTeamsToFacts(
+      tx,
+      site,
+      changed.map((c) => c.issueId),
+    );
     await writeAttributionState(tx, site, { fingerprint: teamRulesFingerprint(config), attributed });
     return result;
   });
@@ -204,10 +206,4 @@ function fieldTeamRows(site: string, placed: ReadonlyMap<string, Attribution | n
       rows.set(a.team, { site, team: a.team, name: a.team, source: 'team-field', directoryId: a.teamId });
   }
   return [...rows.values()];
-}
-
-/** Whether the stored attribution of a site follows the current team rules. */
-export async function attributionIsCurrent(db: Db, config: RolecallConfig, site: string): Promise<boolean> {
-  const state = await readAttributionState(db, site);
-  return state !== null && state.fingerprint === teamRulesFingerprint(config);
 }

@@ -115,7 +115,7 @@ describe.each(DRIVERS)('the last roadmap change from roll-ups equals the one fro
               source: 'component' as const,
             })),
           );
-          await applyIssueTeamsToFacts(db, site);
+          await applyIssueTeamsToFacts(db, site, [1, 2, 3, 4, 5, 6, 7, 8].map(String));
 
           const config = rolecallConfigSchema.parse({
             teams: [

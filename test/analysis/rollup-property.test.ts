@@ -211,7 +211,7 @@ describe.each(drivers)('roll-ups under random facts, edits, deletions and rules 
                   source: op.team === null ? null : ('component' as const),
                 })),
               );
-              await applyIssueTeamsToFacts(db, site);
+              await applyIssueTeamsToFacts(db, site, op.issues.map(String));
             }
           }
 

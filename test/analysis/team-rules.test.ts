@@ -58,6 +58,13 @@ describe('teams split one project by component', () => {
     const facts: Activity[] = [];
     for (const n of [1, 2]) for (let k = 0; k < 6; k++) facts.push(refined(n, k, 'alice'));
     for (const n of [3, 4]) for (let k = 0; k < 6; k++) facts.push(refined(n, k, 'bob'));
+    // An inferred sprint fact cites an issue (COM-1) but lives outside its id range: it must follow that issue.
+    facts.push({
+      ...refined(1, 9, 'alice'),
+      id: `${SITE}:sprint:7:planned:alice`,
+      kind: 'sprint.planned',
+      detail: { sprintId: 7, inferred: true },
+    });
     await upsertActivities(db, facts);
   });
   afterAll(async () => db?.close());
@@ -99,7 +106,11 @@ describe('teams split one project by component', () => {
     );
     expect(rows).toEqual([
       { team: 'Checkout', n: 6 },
-      { team: 'Payments', n: 18 },
+      { team: 'Payments', n: 19 },
     ]);
+    const sprintFact = await db.query<{ team: string }>('SELECT team FROM activities WHERE id = $1', [
+      `${SITE}:sprint:7:planned:alice`,
+    ]);
+    expect(sprintFact).toEqual([{ team: 'Payments' }]);
   });
 });
