@@ -49,10 +49,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Db> {
       );
     }
   } else if (options.memory) {
-    const embedded = { log: options.log, onOpened: options.onEmbeddedOpened };
-    db = options.embeddedOnCallingThread
-      ? await openPgliteOnCallingThread(undefined, embedded)
-      : await openPgliteThreadDb(undefined, embedded);
+    db = await openEmbedded(undefined, options);
   } else {
     return openLockedPglite(join(resolve(options.dataDir ?? './.rolecall'), 'pglite'), options);
   }
@@ -60,10 +57,15 @@ export async function openStore(options: StoreOptions = {}): Promise<Db> {
   return db;
 }
 
-/** Loaded only when asked for: PGlite's module stays out of a process whose store runs on its own thread. */
-async function openPgliteOnCallingThread(dir: string | undefined, options: EmbeddedOpenOptions): Promise<Db> {
+/**
+ * PGlite in memory (`dir` undefined) or on disk, on its own thread or, when asked, on the calling one — whose module
+ * is loaded only then, so PGlite stays out of a process whose store runs on its own thread.
+ */
+async function openEmbedded(dir: string | undefined, options: StoreOptions): Promise<Db> {
+  const embedded: EmbeddedOpenOptions = { log: options.log, onOpened: options.onEmbeddedOpened };
+  if (!options.embeddedOnCallingThread) return openPgliteThreadDb(dir, embedded);
   const { openPgliteDb } = await import('./pglite-db.js');
-  return openPgliteDb(dir, options);
+  return openPgliteDb(dir, embedded);
 }
 
 /** PGlite on disk, opened only once this process holds the directory's lock; closing releases it. */
@@ -71,10 +73,7 @@ async function openLockedPglite(dir: string, options: StoreOptions): Promise<Db>
   const lock = await lockStoreDir(dir, options.lock);
   let db: Db | undefined;
   try {
-    const embedded = { log: options.log, onOpened: options.onEmbeddedOpened };
-    db = options.embeddedOnCallingThread
-      ? await openPgliteOnCallingThread(dir, embedded)
-      : await openPgliteThreadDb(dir, embedded);
+    db = await openEmbedded(dir, options);
     await migrate(db);
   } catch (err) {
     await db?.close().catch(() => {});

@@ -45,7 +45,6 @@ export function registerStore(program: Command): void {
         const started = performance.now();
         try {
           const rows = await rebuildRollups(db, reporter.update);
-          reporter.stop();
           const seconds = (performance.now() - started) / 1000;
           if (globals.json) printJson({ rows, seconds: Number(seconds.toFixed(2)) });
           say(`rebuilt ${rows} roll-up rows in ${seconds.toFixed(1)} s`);
