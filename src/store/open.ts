@@ -24,7 +24,10 @@ export interface StoreOptions {
    * `lock.waitMs`, default 60 s, then gets StoreLockedError). Not used for PostgreSQL or in memory.
    */
   lock?: LockOptions;
-  /** Embedded store: the warning when a new one had to be made by initdb goes here (default: stderr). */
+  /**
+   * Embedded store: the warning when a new one had to be made by initdb goes here (default: stderr). PostgreSQL:
+   * the warning when the server ends an idle connection (default: none; the pool replaces it).
+   */
   log?: Logger;
   /** Embedded store: told whether it was found on disk, started from the empty-database template, or made by initdb. */
   onEmbeddedOpened?: (origin: PgliteOrigin) => void;
@@ -42,7 +45,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Db> {
   let db: Db;
   if (options.databaseUrl) {
     try {
-      db = await openPostgresDb(options.databaseUrl);
+      db = await openPostgresDb(options.databaseUrl, options.log);
     } catch (err) {
       throw new StoreUnavailableError(
         `cannot connect to PostgreSQL at ${redactUrlCredentials(options.databaseUrl)}: ${(err as Error).message}`,
@@ -53,7 +56,12 @@ export async function openStore(options: StoreOptions = {}): Promise<Db> {
   } else {
     return openLockedPglite(join(resolve(options.dataDir ?? './.rolecall'), 'pglite'), options);
   }
-  await migrate(db);
+  try {
+    await migrate(db);
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
   return db;
 }
 

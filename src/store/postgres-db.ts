@@ -1,4 +1,5 @@
 import pg from 'pg';
+import type { Logger } from '../log/logger.js';
 import type { Db } from './db.js';
 
 // count(*) and sums arrive as int8; numbers are what PGlite gives too, and our counts fit.
@@ -28,9 +29,19 @@ function fromClient(client: pg.PoolClient): Db {
   };
 }
 
-/** A PostgreSQL server through a small pool. */
-export async function openPostgresDb(url: string): Promise<Db> {
+/**
+ * A PostgreSQL server through a small pool. An idle connection the server ends (a restart, a failover,
+ * `pg_terminate_backend`, an idle-session timeout) is dropped by the pool and replaced on the next query; without
+ * a listener its error would be thrown out of the process.
+ */
+export async function openPostgresDb(url: string, log?: Logger): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
+  let ending = false;
+  pool.on('error', (err) => {
+    // While closing, the pool has let go of its connections before their sockets have shut.
+    if (!ending)
+      log?.warn({ err: err.message }, 'PostgreSQL ended an idle store connection; the next query opens a new one');
+  });
   // Fail now, with the server's own message, rather than on the first query.
   const probe = await pool.connect();
   probe.release();
@@ -58,6 +69,7 @@ export async function openPostgresDb(url: string): Promise<Db> {
       }
     },
     async close() {
+      ending = true;
       await pool.end();
     },
   };

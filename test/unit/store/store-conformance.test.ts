@@ -214,6 +214,32 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
         await fresh.drop();
       }
     });
+    it.runIf(driver === 'postgres')(
+      'keeps working when the server ends its idle connections, and closes cleanly while the server drops them',
+      async () => {
+        const fresh = await tempDatabase(postgresUrl ?? '');
+        try {
+          const store = await openStore({ databaseUrl: fresh.url });
+          await Promise.all([store.query('SELECT pg_sleep(0.05)'), store.query('SELECT pg_sleep(0.05)')]);
+          const admin = await openStore({ databaseUrl: postgresUrl ?? '' });
+          const dbName = new URL(fresh.url).pathname.slice(1);
+          const [ended] = await admin.query<{ n: number }>(
+            'SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE datname = $1',
+            [dbName],
+          );
+          await admin.close();
+          expect(ended?.n).toBeGreaterThanOrEqual(2);
+          await new Promise((r) => setTimeout(r, 200));
+          const [row] = await store.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+          expect(row?.n).toBe(MIGRATION_FILES.length);
+          // Closing lets go of the connections before their sockets shut; the server ending them then is no error.
+          await Promise.all([store.query('SELECT pg_sleep(0.05)'), store.query('SELECT pg_sleep(0.05)')]);
+          await store.close();
+        } finally {
+          await fresh.drop();
+        }
+      },
+    );
   });
 
   describe('upserts are idempotent', () => {
