@@ -75,9 +75,14 @@ function firstMatch(rules: readonly EffectiveRule[], a: string, kindKnown: boole
   return `CASE ${rules.map((r) => `WHEN ${ruleSql(r, a, kindKnown, source)} THEN ${r.index}`).join(' ')} ELSE -1 END`;
 }
 
-/** Whether roll-up rows carry everything the rules match on (every detail field they name is one roll-ups keep). */
+/**
+ * Whether roll-up rows carry everything the rules match on: every detail field they name is one roll-ups keep, and
+ * none matches labels (roll-ups do not keep them).
+ */
 export function rulesFitRollups(ruleSet: RuleSet): boolean {
-  return ruleSet.rules.every((r) => Object.keys(r.match.detail ?? {}).every((k) => ROLLUP_DETAIL_KEYS.includes(k)));
+  return ruleSet.rules.every(
+    (r) => !r.match.labels && Object.keys(r.match.detail ?? {}).every((k) => ROLLUP_DETAIL_KEYS.includes(k)),
+  );
 }
 
 /**
@@ -90,7 +95,7 @@ export function rulesFitRollups(ruleSet: RuleSet): boolean {
 export function compileRuleCase(ruleSet: RuleSet, alias = 'a', source: RuleSource = 'facts'): string {
   if (ruleSet.rules.length === 0) return '-1';
   if (source === 'rollups' && !rulesFitRollups(ruleSet))
-    throw new Error('the rules match detail fields that roll-ups do not keep: classify the facts instead');
+    throw new Error('the rules match labels or detail fields that roll-ups do not keep: classify the facts instead');
   const anyKind = ruleSet.rules.filter((r) => !r.match.kinds);
   const branches = ACTIVITY_KINDS.map((kind) => {
     const rules = ruleSet.rules.filter((r) => !r.match.kinds || r.match.kinds.includes(kind));

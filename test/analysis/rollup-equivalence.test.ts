@@ -3,6 +3,7 @@ import { aggregateActivity, windowWeeks } from '../../src/analysis/aggregate.js'
 import { analyze } from '../../src/analysis/index.js';
 import type { AnalysisResult } from '../../src/analysis/schema.js';
 import { resolveRuleSet } from '../../src/classify/index.js';
+import { rulesFitRollups } from '../../src/classify/sql.js';
 import { type RolecallConfig, rolecallConfigSchema } from '../../src/config/schema.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../../src/simulator/index.js';
 import type { Db } from '../../src/store/db.js';
@@ -76,13 +77,6 @@ describe('analysis from roll-ups equals analysis from raw facts, on every simula
               { rule: 'release-planning', category: 'owner', teams: [run.config.teams[0]!.name] },
               { rule: 'backlog-ordering', enabled: false, sites: [run.site] },
               {
-                rule: 'labelled-refinement',
-                signal: 'discovery',
-                category: 'manager',
-                weight: 2,
-                match: { kinds: ['issue.refined'], labels: ['research', 'ux'] },
-              },
-              {
                 rule: 'self-done',
                 signal: 'delivery',
                 category: 'neutral',
@@ -138,5 +132,28 @@ describe('analysis from roll-ups equals analysis from raw facts, on every simula
       [run.site],
     );
     expect(counts!.rollups).toBeLessThan(counts!.facts);
+  });
+
+  it('a rule set matching labels is answered from the raw facts (roll-ups do not keep labels)', async () => {
+    const run = runs.find((r) => r.name === 'scale')!;
+    const config = withConfig(run.config, {
+      classification: {
+        overrides: [
+          {
+            rule: 'labelled-refinement',
+            signal: 'discovery',
+            category: 'manager',
+            weight: 2,
+            match: { kinds: ['issue.refined'], labels: ['research', 'ux'] },
+          },
+        ],
+      },
+    });
+    expect(rulesFitRollups(resolveRuleSet(config))).toBe(false);
+    const common = { db, config, asOf: run.now, site: run.site, save: false };
+    const chosen = await analyze(common);
+    const facts = await analyze({ ...common, aggregateSource: 'facts' });
+    expect(comparable(chosen)).toEqual(comparable(facts));
+    await expect(analyze({ ...common, aggregateSource: 'rollups' })).rejects.toThrow(/labels/);
   });
 });
