@@ -39,6 +39,8 @@ export interface SimStatsReply {
   violations: number;
   /** Most requests in any sliding 1 s window. */
   max1s: number;
+  /** Arrival times (ms since epoch), in arrival order: where the client left the site idle. */
+  requestTimes: number[];
 }
 
 let sim: RunningSimulator | undefined;
@@ -86,6 +88,7 @@ serveParent(async (msg: ChildMessage) => {
         rateLimited: s.rateLimited,
         violations: s.violations,
         max1s: s.maxRequestsInAnyWindow(1000),
+        requestTimes: s.requestTimes,
       };
       return reply as unknown as Record<string, unknown>;
     }

@@ -56,6 +56,31 @@ interface OurRun {
   completed: Array<Pick<ProjectSyncSummary, 'project' | 'issuesSeen' | 'factsWritten'>>;
   /** Issues written when the budget ran out (undefined: not stopped). */
   stoppedAt?: { issuesDone: number; project: string };
+  /** Wall clock (epoch ms) when the sync started and ended, to place the site's request times. */
+  startedAtMs: number;
+  endedAtMs: number;
+}
+
+/**
+ * Where the site sat idle during our sync: before the first request, between requests beyond the spacing its rate
+ * limit imposes, and after the last one (the final writes, sprint inference and team attribution). What the client
+ * spends on its own work instead of asking, so the part of the wall time over the lower bound that is ours.
+ */
+export function siteIdle(
+  requestTimes: readonly number[],
+  startedAtMs: number,
+  endedAtMs: number,
+  requestsPerSecond: number,
+): { beforeFirstMs: number; betweenMs: number; afterLastMs: number } {
+  const spacing = 1000 / requestsPerSecond;
+  const times = [...requestTimes].sort((a, b) => a - b);
+  let betweenMs = 0;
+  for (let i = 1; i < times.length; i++) betweenMs += Math.max(0, times[i]! - times[i - 1]! - spacing);
+  return {
+    beforeFirstMs: Math.max(0, (times[0] ?? endedAtMs) - startedAtMs),
+    betweenMs: Math.round(betweenMs),
+    afterLastMs: Math.max(0, endedAtMs - (times.at(-1) ?? startedAtMs)),
+  };
 }
 
 /**
@@ -75,6 +100,7 @@ async function runOurs(sim: RemoteSimulator, db: Db, config: RolecallConfig, bud
   const committed: OurRun['completed'] = [];
   let site: JiraSite | undefined;
   let stopped = false;
+  const startedAtMs = Date.now();
   try {
     const run = await measure(async () => {
       site = await openSite(sim, config);
@@ -106,6 +132,8 @@ async function runOurs(sim: RemoteSimulator, db: Db, config: RolecallConfig, bud
     const done = completed.reduce((s, p) => s + p.issuesSeen, 0) + inFlight;
     return {
       ms: run.ms,
+      startedAtMs,
+      endedAtMs: startedAtMs + run.ms,
       peakRss: run.peakRss,
       site: site as unknown as JiraSite,
       completed,
@@ -323,6 +351,19 @@ async function benchSize(n: number, opts: SyncBenchOptions): Promise<BenchResult
         sync429s: oursStats.rateLimited,
         syncViolations: oursStats.violations,
         syncMaxRequestsIn1s: oursStats.max1s,
+        ...(() => {
+          const idle = siteIdle(
+            oursStats.requestTimes,
+            ours.startedAtMs,
+            ours.endedAtMs,
+            SITE_LIMITS.requestsPerSecond,
+          );
+          return {
+            syncSiteIdleBeforeFirstMs: Math.round(idle.beforeFirstMs),
+            syncSiteIdleBetweenMs: idle.betweenMs,
+            syncSiteIdleAfterLastMs: Math.round(idle.afterLastMs),
+          };
+        })(),
         syncPeakRssMiB: round(ours.peakRss / 1048576, 1),
         resyncProjects: resyncProjects.length,
         resyncRequests: resyncStats.total,
