@@ -11,6 +11,8 @@ RUN node dist/src/store/prepare-pglite-template.js
 
 FROM node:20-slim
 ENV NODE_ENV=production
+# Fewer glibc malloc arenas: a syncing process into the embedded store peaks ~15-50 MiB lower (docs/deployment.md).
+ENV MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node

@@ -2,11 +2,14 @@
  * Child process for the memory benchmark: one full sync into an on-disk PGlite store, then this process's
  * peak RSS (a fresh process: the peak belongs to this sync alone). `memory.ts` runs it compiled, as deployed.
  */
+import { writeHeapSnapshot } from 'node:v8';
+import { limitSyncHeapGrowth } from '../src/cli/heap-growth.js';
 import { jiraConnectionFromEnv } from '../src/jira/connection.js';
 import { openJiraSite } from '../src/jira/site.js';
 import { openStore } from '../src/store/open.js';
 import { syncProjects } from '../src/sync/index.js';
 import { type ChildMessage, peakRssBytes, serveParent } from './child.js';
+import { type MemoryBreakdown, type MemorySample, MemoryTracer, memoryBreakdown } from './memory-trace.js';
 import { benchConfig } from './sim.js';
 
 export interface SyncChildRequest {
@@ -14,6 +17,16 @@ export interface SyncChildRequest {
   projects: string[];
   dataDir: string;
   requestsPerSecond: number;
+  /** Also reply with where the memory was once the store was open and at the peak, and RSS over time. */
+  trace?: boolean;
+  /** Diagnostics: write a heap snapshot of the main thread this long into the sync (`v8.writeHeapSnapshot`). */
+  heapSnapshot?: { atMs: number; file: string };
+}
+
+export interface SyncChildTrace {
+  atOpen: MemoryBreakdown | undefined;
+  atPeak: MemoryBreakdown | undefined;
+  samples: MemorySample[];
 }
 
 export interface SyncChildReply {
@@ -33,9 +46,15 @@ export interface SyncChildReply {
   /** The main thread's V8 heap at its largest (sampled every 100 ms): the sync's share of the peak. */
   mainHeapMaxBytes: number;
   heapUsedAfterBytes: number;
+  /** `--heap-growing-percent` as the CLI set it (null: V8's own growth). */
+  heapGrowthPercent: number | null;
+  trace?: SyncChildTrace;
 }
 
 const SAMPLE_MS = 100;
+
+/** As `rolecall sync` (bin/rolecall.js) sets it: this process stands in for one. */
+const heapGrowthPercent = limitSyncHeapGrowth(['sync']);
 
 serveParent(async (msg: ChildMessage) => {
   if (msg.type !== 'sync') throw new Error(`unknown request ${msg.type}`);
@@ -54,17 +73,23 @@ serveParent(async (msg: ChildMessage) => {
     const config = benchConfig(req.env.JIRA_BASE_URL, 100);
     const rssBeforeBytes = process.memoryUsage.rss();
     let mainHeapMaxBytes = process.memoryUsage().heapTotal;
+    const atOpen = req.trace ? memoryBreakdown() : undefined;
+    const tracer = req.trace ? new MemoryTracer(SAMPLE_MS) : undefined;
     const sampler = setInterval(() => {
       mainHeapMaxBytes = Math.max(mainHeapMaxBytes, process.memoryUsage().heapTotal);
     }, SAMPLE_MS);
+    const snapshot = req.heapSnapshot;
+    const snapshotTimer = snapshot ? setTimeout(() => writeHeapSnapshot(snapshot.file), snapshot.atMs) : undefined;
     const t = performance.now();
     const cpuBefore = process.cpuUsage();
     // rolecall.yaml stops at 100 requests/s; memory is about streaming, not rate, so let the client go faster.
     const conn = { ...jiraConnectionFromEnv(req.env, config), requestsPerSecond: req.requestsPerSecond };
     const site = await openJiraSite(conn);
-    const summary = await syncProjects({ db, site, projects: req.projects, config, full: true }).finally(() =>
-      clearInterval(sampler),
-    );
+    const summary = await syncProjects({ db, site, projects: req.projects, config, full: true }).finally(() => {
+      clearInterval(sampler);
+      clearTimeout(snapshotTimer);
+      tracer?.stop();
+    });
     const ms = performance.now() - t;
     const cpu = process.cpuUsage(cpuBefore);
     if (!summary.ok) throw new Error(`sync failed: ${JSON.stringify(summary.projects.filter((p) => !p.ok))}`);
@@ -81,6 +106,8 @@ serveParent(async (msg: ChildMessage) => {
       peakRssBytes: peakRssBytes(),
       mainHeapMaxBytes,
       heapUsedAfterBytes: process.memoryUsage().heapUsed,
+      heapGrowthPercent: heapGrowthPercent ?? null,
+      ...(tracer ? { trace: { atOpen, atPeak: tracer.atPeak, samples: tracer.samples } } : {}),
     };
     return reply as unknown as Record<string, unknown>;
   } finally {

@@ -8,4 +8,12 @@ if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('rolecall: the CLI is not built yet. Run `npm install` (or `npm run build`) first.\n');
   process.exit(1);
 }
+// Before anything allocates: a syncing process keeps its heap near what is alive (src/cli/heap-growth.ts).
+try {
+  const { limitSyncHeapGrowth } = await import(new URL('../dist/src/cli/heap-growth.js', import.meta.url).href);
+  limitSyncHeapGrowth();
+} catch (err) {
+  // A build older than the heap setting runs without it.
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+}
 await import(entry.href);

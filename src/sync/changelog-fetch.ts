@@ -1,20 +1,25 @@
 import { PagingGuard } from '../jira/paging-guard.js';
 import type { JiraHistory, JiraSearchIssue } from '../jira/schemas.js';
 import type { JiraSite } from '../jira/site.js';
+import type { IssueCompactor } from './normalise/compact.js';
 import { embeddedHistories } from './truncation.js';
 
 /**
- * Replaces the histories of truncated issues with their whole changelogs: one `/changelog/bulkfetch` token chain
- * for the batch on Cloud, the issue with its changelog (one request per issue) on Data Center.
+ * Replaces the histories of truncated issues with their whole changelogs, compacted as each page arrives: one
+ * `/changelog/bulkfetch` token chain for the batch on Cloud, the issue with its changelog (one request per issue)
+ * on Data Center.
  */
 export async function fetchWholeChangelogs(
   site: JiraSite,
   batch: Array<{ issue: JiraSearchIssue; histories: JiraHistory[] }>,
   project: string,
   signal: AbortSignal,
+  compact: Pick<IssueCompactor, 'history'>,
 ): Promise<void> {
   if (site.flavour !== 'cloud') {
-    for (const p of batch) p.histories = embeddedHistories(await site.issueWithChangelog(p.issue.id, signal));
+    for (const p of batch) {
+      p.histories = embeddedHistories(await site.issueWithChangelog(p.issue.id, signal)).map((h) => compact.history(h));
+    }
     return;
   }
   // Keyed by history id: a page repeated by the site must not repeat facts.
@@ -28,7 +33,7 @@ export async function fetchWholeChangelogs(
       const histories = byId.get(log.issueId);
       for (const h of histories ? log.histories : []) {
         if (histories?.has(h.id)) continue;
-        histories?.set(h.id, h);
+        histories?.set(h.id, compact.history(h));
         fresh += 1;
       }
     }

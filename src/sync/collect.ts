@@ -122,9 +122,9 @@ async function hydrate(opts: CollectOptions, pool: TaskPool, pipeline: IssuePipe
         const slice = ids.slice(i, i + HYDRATE_BATCH).map((x) => x.id);
         hydrations.push(
           pool.run(async (signal) => {
-            const issues = await site.bulkIssues(slice, fields, ['changelog'], signal);
+            const issues = pipeline.arrive(await site.bulkIssues(slice, fields, ['changelog'], signal), true);
             // `take` touches the shared batching state: keep its calls in order.
-            ordered = ordered.then(() => pipeline.take(issues, true));
+            ordered = ordered.then(() => pipeline.take(issues));
             await ordered;
           }),
         );
@@ -148,7 +148,7 @@ async function walkWithFields(
     { ...opts, signal: pool.signal, ...(strategy === 'expand' ? { expand: ['changelog'] } : {}) },
     pipeline.result,
     async (issues) => {
-      await pipeline.take(issues, strategy === 'expand');
+      await pipeline.take(pipeline.arrive(issues, strategy === 'expand'));
       // Backpressure: never let the walk run more than a couple of batches ahead of the pool.
       await pool.whenBelow(site.concurrency * 2);
     },

@@ -3,16 +3,23 @@ import { BULK_PAGE_HISTORIES, extractBatch, finalBatches, totalWeight, type Weig
 import { fetchWholeChangelogs } from './changelog-fetch.js';
 import type { CollectOptions, CollectResult } from './collect.js';
 import { jiraTimeMs } from './jira-time.js';
+import { IssueCompactor } from './normalise/compact.js';
 import type { IssueBundle } from './normalise/issue.js';
 import { SerialWriter, type TaskPool } from './pool.js';
 import { changelogComplete, embeddedHistories, needsComments, needsWorklogs } from './truncation.js';
 
-/** An issue on its way: what is still missing of it (older histories, comments, worklogs). */
+/** An issue on its way, compacted: what is still missing of it (older histories, comments, worklogs). */
 interface Pending extends Weighted {
   issue: JiraSearchIssue;
   histories: JiraHistory[];
   needComments: boolean;
   needWorklogs: boolean;
+}
+
+/** An issue as it arrived, compacted (see `arrive`). */
+export interface ArrivedIssue extends Pending {
+  /** The page embedded its whole changelog. */
+  complete: boolean;
 }
 
 /**
@@ -38,6 +45,7 @@ export class IssuePipeline {
   private waitingWeight = 0;
   /** Every issue once, however often the site sends it (within a page or across pages). */
   private readonly taken = new Set<string>();
+  private readonly compact = new IssueCompactor();
 
   constructor(
     private readonly opts: CollectOptions,
@@ -49,31 +57,38 @@ export class IssuePipeline {
     this.writes = new SerialWriter(opts.maxQueuedWrites ?? 16);
   }
 
-  /** Takes a page of issues (`embedsChangelog`: the page came with the newest histories of each). */
-  async take(page: JiraSearchIssue[], embedsChangelog: boolean): Promise<void> {
+  /**
+   * A page of issues as soon as it is parsed (`embedsChangelog`: the page came with the newest histories of
+   * each), reduced to what the pipeline and normalisation read, so the page itself can go at once: issues wait
+   * here for their changelog batches and for the store, and in their compact form they hold a fraction of it.
+   */
+  arrive(page: JiraSearchIssue[], embedsChangelog: boolean): ArrivedIssue[] {
+    return page.map((issue) => ({
+      issue: this.compact.issue(issue),
+      weight: issue.changelog?.total ?? 1,
+      histories: this.compact.histories(embeddedHistories(issue)),
+      needComments: needsComments(issue),
+      needWorklogs: needsWorklogs(issue),
+      complete: embedsChangelog && changelogComplete(issue),
+    }));
+  }
+
+  /** Takes a page of issues that has `arrive`d. */
+  async take(page: ArrivedIssue[]): Promise<void> {
     const { result } = this;
     const issues = this.distinct(page);
     result.issuesSeen += issues.length;
-    for (const i of issues) {
-      const u = jiraTimeMs(i.fields?.updated);
+    for (const { issue } of issues) {
+      const u = jiraTimeMs(issue.fields?.updated);
       if (u !== undefined && (result.maxUpdatedMs === undefined || u > result.maxUpdatedMs)) result.maxUpdatedMs = u;
     }
-    const changed = await this.opts.selectChanged(issues);
+    const selected = new Set(await this.opts.selectChanged(issues.map((a) => a.issue)));
+    const changed = issues.filter((a) => selected.has(a.issue));
     result.issuesChanged += changed.length;
     const ready: Pending[] = [];
-    for (const issue of changed) {
-      const p: Pending = {
-        issue,
-        weight: issue.changelog?.total ?? 1,
-        histories: embeddedHistories(issue),
-        needComments: needsComments(issue),
-        needWorklogs: needsWorklogs(issue),
-      };
-      if (embedsChangelog && changelogComplete(issue)) {
-        ready.push(p);
-        continue;
-      }
-      this.queueChangelog(p);
+    for (const { complete, ...p } of changed) {
+      if (complete) ready.push(p);
+      else this.queueChangelog(p);
     }
     await this.finish(ready);
     this.writes.throwIfFailed();
@@ -102,10 +117,10 @@ export class IssuePipeline {
     });
   }
 
-  private distinct(issues: JiraSearchIssue[]): JiraSearchIssue[] {
-    return issues.filter((i) => {
-      if (this.taken.has(i.id)) return false;
-      this.taken.add(i.id);
+  private distinct(page: ArrivedIssue[]): ArrivedIssue[] {
+    return page.filter(({ issue }) => {
+      if (this.taken.has(issue.id)) return false;
+      this.taken.add(issue.id);
       return true;
     });
   }
@@ -144,10 +159,10 @@ export class IssuePipeline {
     const { site } = this.opts;
     const f = p.issue.fields;
     const comments: JiraComment[] = p.needComments
-      ? await site.comments(p.issue.id, signal)
+      ? this.compact.comments(await site.comments(p.issue.id, signal))
       : (f?.comment?.comments ?? []);
     const worklogs: JiraWorklog[] = p.needWorklogs
-      ? await site.worklogs(p.issue.id, signal)
+      ? this.compact.worklogs(await site.worklogs(p.issue.id, signal))
       : (f?.worklog?.worklogs ?? []);
     return { issue: p.issue, histories: p.histories, comments, worklogs };
   }
@@ -170,7 +185,7 @@ export class IssuePipeline {
   private changelogJob(batch: Pending[]): void {
     this.result.changelogBatches += 1;
     this.pool.submit(async (signal) => {
-      await fetchWholeChangelogs(this.opts.site, batch, this.opts.project, signal);
+      await fetchWholeChangelogs(this.opts.site, batch, this.opts.project, signal, this.compact);
       this.result.changelogBatchesDone += 1;
       await this.finish(batch);
     });

@@ -204,3 +204,13 @@ export function sprintIds(value: string | null | undefined): number[] {
 export function labelList(value: string | null | undefined): string[] {
   return value ? value.split(' ').filter(Boolean) : [];
 }
+
+/** What a labels item changed: the labels it added and removed, in the order Jira lists them. */
+export function labelChange(
+  fromText: string | null | undefined,
+  toText: string | null | undefined,
+): { added: string[]; removed: string[] } {
+  const from = new Set(labelList(fromText));
+  const to = new Set(labelList(toText));
+  return { added: [...to].filter((l) => !from.has(l)), removed: [...from].filter((l) => !to.has(l)) };
+}

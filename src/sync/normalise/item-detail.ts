@@ -1,6 +1,6 @@
 import type { SprintPhase } from '../../domain/activity.js';
 import type { JiraChangeItem } from '../../jira/schemas.js';
-import { type ChangeRole, labelList, sprintIds } from './change-items.js';
+import { type ChangeRole, labelChange, sprintIds } from './change-items.js';
 import { inClosingWindow, type NormaliseContext, type SprintInfo } from './context.js';
 
 /** Where in a sprint's life a Sprint change happened: planning it, in it, closing it, or back to the backlog. */
@@ -47,10 +47,7 @@ export function itemDetail(
     case 'labels': {
       // The change, not the whole list before and after (lists that automation keeps growing would make every
       // fact long); `labels` holds the labels it touched, for the rules' `labels` match.
-      const from = new Set(labelList(item.fromString));
-      const to = new Set(labelList(item.toString));
-      const added = [...to].filter((l) => !from.has(l));
-      const removed = [...from].filter((l) => !to.has(l));
+      const { added, removed } = labelChange(item.fromString, item.toString);
       return { field, added, removed, labels: [...added, ...removed] };
     }
     case 'components':
