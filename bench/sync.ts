@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { limitSyncHeapGrowth } from '../src/cli/heap-growth.js';
 import type { RolecallConfig } from '../src/config/schema.js';
 import type { Db } from '../src/store/db.js';
 import { openStore } from '../src/store/open.js';
@@ -392,6 +394,13 @@ async function benchSize(n: number, opts: SyncBenchOptions): Promise<BenchResult
  */
 export async function benchSync(opts: SyncBenchOptions): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
-  for (const n of opts.sizes) out.push(await benchSize(n, opts));
+  // As `rolecall sync` runs (src/cli/heap-growth.ts): the heap kept near what is alive, at its CPU cost. V8 flags
+  // are per process, so the default comes back for the benchmarks after this one.
+  limitSyncHeapGrowth(['sync'], process.env, []);
+  try {
+    for (const n of opts.sizes) out.push(await benchSize(n, opts));
+  } finally {
+    setFlagsFromString('--heap-growing-percent=0');
+  }
   return out;
 }

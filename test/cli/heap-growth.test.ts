@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { limitSyncHeapGrowth, SYNC_HEAP_GROWTH_PERCENT } from '../../src/cli/heap-growth.js';
+import { limitSyncHeapGrowth } from '../../src/cli/heap-growth.js';
 
 function run(argv: string[], env: NodeJS.ProcessEnv = {}, execArgv: string[] = []) {
   const set: string[] = [];
@@ -8,13 +8,14 @@ function run(argv: string[], env: NodeJS.ProcessEnv = {}, execArgv: string[] = [
 }
 
 describe('the heap growth of a syncing process', () => {
-  it('is limited for the commands that sync, and only for them', () => {
-    expect(run(['-c', 'x.yaml', 'sync', '--full'])).toEqual({
-      percent: SYNC_HEAP_GROWTH_PERCENT,
-      set: [`--heap-growing-percent=${SYNC_HEAP_GROWTH_PERCENT}`],
-    });
-    expect(run(['worker']).percent).toBe(SYNC_HEAP_GROWTH_PERCENT);
-    expect(run(['analyze', '--json'])).toEqual({ percent: undefined, set: [] });
+  it('is left to V8 unless ROLECALL_HEAP_GROWTH_PERCENT asks otherwise', () => {
+    expect(run(['sync'])).toEqual({ percent: undefined, set: [] });
+  });
+  it('is limited, when asked, for the commands that sync, and only for them', () => {
+    const env = { ROLECALL_HEAP_GROWTH_PERCENT: '30' };
+    expect(run(['-c', 'x.yaml', 'sync', '--full'], env)).toEqual({ percent: 30, set: ['--heap-growing-percent=30'] });
+    expect(run(['worker'], env).percent).toBe(30);
+    expect(run(['analyze', '--json'], env)).toEqual({ percent: undefined, set: [] });
   });
   it('follows ROLECALL_HEAP_GROWTH_PERCENT; 0 leaves V8 alone, garbage is ignored', () => {
     expect(run(['sync'], { ROLECALL_HEAP_GROWTH_PERCENT: '50' }).set).toEqual(['--heap-growing-percent=50']);
@@ -22,6 +23,6 @@ describe('the heap growth of a syncing process', () => {
     expect(run(['sync'], { ROLECALL_HEAP_GROWTH_PERCENT: 'lots' })).toEqual({ percent: undefined, set: [] });
   });
   it('leaves a growth given to node itself', () => {
-    expect(run(['sync'], {}, ['--heap-growing-percent=80']).set).toEqual([]);
+    expect(run(['sync'], { ROLECALL_HEAP_GROWTH_PERCENT: '30' }, ['--heap-growing-percent=80']).set).toEqual([]);
   });
 });
