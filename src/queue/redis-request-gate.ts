@@ -7,8 +7,10 @@ import { fleetCounterKey } from './fleet-metrics.js';
 /**
  * One budget per Jira site for the whole fleet. Each request reserves the next free slot on a shared timeline
  * (GCRA with no burst: slots `intervalMs` apart, never before a Retry-After pause ends), sleeps until its slot,
- * then confirms that no pause began meanwhile. Redis's clock is the only clock, so workers on machines with
- * skewed clocks still share one timeline.
+ * then confirms that no pause began meanwhile and that it is not late: a worker that wakes well after its slot (a
+ * busy event loop, a paused VM) would otherwise send together with the requests of the slots after it, and Jira
+ * would count a burst. A late request takes a new slot instead. Redis's clock is the only clock, so workers on
+ * machines with skewed clocks still share one timeline.
  */
 const RESERVE = `
 local t = redis.call('TIME')
@@ -19,18 +21,25 @@ local slot = math.max(now, tat, paused)
 local interval = tonumber(ARGV[1])
 redis.call('HSET', KEYS[1], 'tat', slot + interval)
 redis.call('PEXPIRE', KEYS[1], slot + interval - now + 3600000)
-return slot - now
+return {slot - now, slot}
 `;
 
-/** Returns 0 and counts the request when the site is not paused, else the ms left in the pause. */
+/**
+ * Returns 0 and counts the request when the site is not paused and the slot (ARGV[2]) is at most ARGV[3] ms past,
+ * -1 when it is later than that, else the ms left in the pause.
+ */
 const CONFIRM = `
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 local paused = tonumber(redis.call('HGET', KEYS[1], 'pausedUntil') or '0')
 if paused > now then return paused - now end
+if now > tonumber(ARGV[2]) + tonumber(ARGV[3]) then return -1 end
 redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
 return 0
 `;
+
+/** Late slots given back in a row before a request goes anyway (on a machine too busy to ever be on time). */
+const MAX_LATE_RETRIES = 3;
 
 const PAUSE = `
 local t = redis.call('TIME')
@@ -53,11 +62,14 @@ export interface RedisRequestGateOptions {
   headroom?: number;
   /** Key prefix; the `{…}` hash tag keeps the gate and the queues in one Cluster slot. */
   prefix?: string;
+  /** How the gate waits for its slot (tests make one oversleep). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export class RedisRequestGate implements RequestGate {
   private readonly intervalMs: number;
   private readonly prefix: string;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private waited = 0;
 
   constructor(
@@ -68,6 +80,7 @@ export class RedisRequestGate implements RequestGate {
     if (!(rate > 0)) throw new Error('requestsPerSecond must be positive');
     this.intervalMs = Math.ceil(1000 / rate);
     this.prefix = options.prefix ?? QUEUE_PREFIX;
+    this.sleep = options.sleep ?? ((ms, signal) => sleep(ms, undefined, signal ? { signal } : {}));
   }
 
   private key(site: string): string {
@@ -76,17 +89,32 @@ export class RedisRequestGate implements RequestGate {
 
   async acquire(site: string, signal?: AbortSignal): Promise<void> {
     const started = Date.now();
+    // Late by more than half a slot: the next request's slot has begun, so sending now would pair with it.
+    const lateMs = Math.floor(this.intervalMs / 2);
+    let late = 0;
     try {
       for (;;) {
         signal?.throwIfAborted();
-        const wait = Number(await this.redis.eval(RESERVE, 1, this.key(site), this.intervalMs));
-        if (wait > 0) await sleep(wait, undefined, signal ? { signal } : {});
-        const pausedFor = Number(
-          await this.redis.eval(CONFIRM, 2, this.key(site), fleetCounterKey(this.prefix), `jira_requests|${site}`),
+        const [wait, slot] = (await this.redis.eval(RESERVE, 1, this.key(site), this.intervalMs)) as [number, number];
+        if (wait > 0) await this.sleep(wait, signal);
+        const verdict = Number(
+          await this.redis.eval(
+            CONFIRM,
+            2,
+            this.key(site),
+            fleetCounterKey(this.prefix),
+            `jira_requests|${site}`,
+            slot,
+            late < MAX_LATE_RETRIES ? lateMs : Number.MAX_SAFE_INTEGER,
+          ),
         );
-        if (pausedFor === 0) return;
+        if (verdict === 0) return;
+        if (verdict === -1) {
+          late += 1;
+          continue;
+        }
         // A 429 arrived while we waited for our slot: our slot lies inside the pause, so queue up again.
-        await sleep(pausedFor, undefined, signal ? { signal } : {});
+        await this.sleep(verdict, signal);
       }
     } finally {
       this.waited += Date.now() - started;
