@@ -46,5 +46,10 @@ export function cliStore(loaded: LoadedConfig): Promise<Db> {
       onWait: (holder, dir, waitMs) =>
         say(`rolecall: waiting up to ${waitMs / 1000} s for the store at ${dir}, held by ${describeHolder(holder)}`),
     },
+    onUpgrade: (pending) =>
+      say(
+        `rolecall: updating the store for this version (${pending.length} migration${pending.length === 1 ? '' : 's'}: ` +
+          `${pending.join(', ')}); some rebuild data and can take a while on a large store`,
+      ),
   });
 }

@@ -31,6 +31,8 @@ export interface StoreOptions {
   log?: Logger;
   /** Embedded store: told whether it was found on disk, started from the empty-database template, or made by initdb. */
   onEmbeddedOpened?: (origin: PgliteOrigin) => void;
+  /** Told the migrations an existing store is about to get, before they run (see `migrate`). */
+  onUpgrade?: (pending: string[]) => void;
 }
 
 export class StoreUnavailableError extends Error {
@@ -57,7 +59,7 @@ export async function openStore(options: StoreOptions = {}): Promise<Db> {
     return openLockedPglite(join(resolve(options.dataDir ?? './.rolecall'), 'pglite'), options);
   }
   try {
-    await migrate(db);
+    await migrate(db, undefined, options.onUpgrade);
   } catch (err) {
     await db.close().catch(() => {});
     throw err;
@@ -82,7 +84,7 @@ async function openLockedPglite(dir: string, options: StoreOptions): Promise<Db>
   let db: Db | undefined;
   try {
     db = await openEmbedded(dir, options);
-    await migrate(db);
+    await migrate(db, undefined, options.onUpgrade);
   } catch (err) {
     await db?.close().catch(() => {});
     lock.release();

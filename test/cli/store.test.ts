@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Activity } from '../../src/domain/activity.js';
 import { upsertActivities } from '../../src/store/activities.js';
+import { MIGRATIONS_DIR, migrate } from '../../src/store/migrate.js';
 import { openStore } from '../../src/store/open.js';
+import { openPgliteDb } from '../../src/store/pglite-db.js';
 import { runCli } from '../helpers/cli.js';
 
 const fact = (n: number, project: string): Activity => ({
@@ -54,5 +56,27 @@ describe('rolecall store rebuild-rollups (CLI)', () => {
     const lines = await runCli(['store', 'rebuild-rollups'], { env: { ROLECALL_DATA_DIR: dir }, isolated: true });
     expect(lines.stderr).toContain('roll-ups: 2/2 projects rebuilt');
     expect(lines.stderr).toMatch(/rebuilt \d+ roll-up rows in/);
+    expect(lines.stderr).not.toContain('updating the store');
+  });
+
+  it('says so before it updates the schema of a store an earlier version made, and only then', async () => {
+    const old = join(dir, 'old');
+    const migrations = join(dir, 'migrations-before-140');
+    mkdirSync(migrations, { recursive: true });
+    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '140')) {
+      copyFileSync(join(MIGRATIONS_DIR, f), join(migrations, f));
+    }
+    const db = await openPgliteDb(join(old, 'pglite'));
+    await migrate(db, migrations);
+    await db.close();
+
+    const env = { ROLECALL_DATA_DIR: old };
+    const first = await runCli(['store', 'rebuild-rollups'], { env, isolated: true, timeoutMs: 120_000 });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain(
+      'rolecall: updating the store for this version (1 migration: 140_rollup_detail_without_labels.sql)',
+    );
+    const again = await runCli(['store', 'rebuild-rollups'], { env, isolated: true });
+    expect(again.stderr).not.toContain('updating the store');
   });
 });

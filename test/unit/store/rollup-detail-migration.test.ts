@@ -18,8 +18,11 @@ describe('migration 140: roll-ups without labels', () => {
       copyFileSync(join(MIGRATIONS_DIR, f), join(dir, f));
     }
     const db = await openPgliteDb();
+    const announced: string[][] = [];
     try {
-      await migrate(db, dir);
+      // A new store's first migrations are not announced; an existing store's upgrade is, before it runs.
+      await migrate(db, dir, (pending) => announced.push(pending));
+      expect(announced).toEqual([]);
       const facts: Activity[] = ['research', 'ux', 'tech-debt'].map((label, i) => ({
         id: `s:1:${i}`,
         site: 's',
@@ -41,7 +44,10 @@ describe('migration 140: roll-ups without labels', () => {
         (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activity_rollups'))[0]?.n;
       expect(await count()).toBe(3);
 
-      expect(await migrate(db)).toEqual(['140_rollup_detail_without_labels.sql']);
+      expect(await migrate(db, undefined, (pending) => announced.push(pending))).toEqual([
+        '140_rollup_detail_without_labels.sql',
+      ]);
+      expect(announced).toEqual([['140_rollup_detail_without_labels.sql']]);
       const rows = await db.query<{ facts: number; detail: Record<string, unknown> }>(
         'SELECT facts, detail FROM activity_rollups',
       );
