@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOW_MEMORY_HEAP_GROWTH_PERCENT } from '../src/cli/heap-growth.js';
 import { prepareSharedTemplate } from '../src/store/pglite-template.js';
 import { BenchChild } from './child.js';
 import { atMost, type BenchResult, info, mib, progress, round } from './harness.js';
@@ -25,7 +26,7 @@ const BUDGET_MIB = 400;
 export const LOW_MEMORY_ENV = {
   NODE_OPTIONS: '--max-semi-space-size=4',
   MALLOC_ARENA_MAX: '2',
-  ROLECALL_HEAP_GROWTH_PERCENT: '30',
+  ROLECALL_HEAP_GROWTH_PERCENT: String(LOW_MEMORY_HEAP_GROWTH_PERCENT),
 };
 
 export interface MemoryBenchOptions {

@@ -64,9 +64,9 @@ interface OurRun {
 }
 
 /**
- * Where the site sat idle during our sync: before the first request, between requests beyond the spacing its rate
- * limit imposes, and after the last one (the final writes, sprint inference and team attribution). What the client
- * spends on its own work instead of asking, so the part of the wall time over the lower bound that is ours.
+ * Where the site sat idle during our sync: before the first request, between the first and the last beyond what
+ * the rate limit's spacing explains (bursts offset gaps), and after the last one (the final writes, sprint
+ * inference and team attribution). What the client spends on its own work instead of asking.
  */
 export function siteIdle(
   requestTimes: readonly number[],
@@ -76,11 +76,10 @@ export function siteIdle(
 ): { beforeFirstMs: number; betweenMs: number; afterLastMs: number } {
   const spacing = 1000 / requestsPerSecond;
   const times = [...requestTimes].sort((a, b) => a - b);
-  let betweenMs = 0;
-  for (let i = 1; i < times.length; i++) betweenMs += Math.max(0, times[i]! - times[i - 1]! - spacing);
+  const span = times.length > 1 ? times.at(-1)! - times[0]! : 0;
   return {
     beforeFirstMs: Math.max(0, (times[0] ?? endedAtMs) - startedAtMs),
-    betweenMs: Math.round(betweenMs),
+    betweenMs: Math.round(Math.max(0, span - (times.length - 1) * spacing)),
     afterLastMs: Math.max(0, endedAtMs - (times.at(-1) ?? startedAtMs)),
   };
 }
