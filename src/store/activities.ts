@@ -14,10 +14,15 @@ export const UPSERT_BATCH = 5000;
  * fact is either inserted or refreshed, so no count comes back from the store).
  */
 export async function upsertActivities(db: Db, facts: readonly Activity[]): Promise<number> {
-  for (let i = 0; i < facts.length; i += UPSERT_BATCH) {
-    const batch = facts.slice(i, i + UPSERT_BATCH);
-    await db.query(
-      `INSERT INTO activities (id, site, project, issue_key, issue_id, issue_type, hierarchy_level, project_type,
+  if (facts.length > UPSERT_BATCH) {
+    // One transaction, so the roll-ups of all the batches are folded once, at its commit (migration 150).
+    return db.transaction(async (tx) => {
+      for (let i = 0; i < facts.length; i += UPSERT_BATCH) await upsertActivities(tx, facts.slice(i, i + UPSERT_BATCH));
+      return facts.length;
+    });
+  }
+  await db.query(
+    `INSERT INTO activities (id, site, project, issue_key, issue_id, issue_type, hierarchy_level, project_type,
                                actor_id, actor_name, actor_type, at, kind, detail, deleted_at, team)
        SELECT id, x.site, project, "issueKey", "issueId", "issueType", "hierarchyLevel", "projectType",
               "actorId", "actorName", "actorType", at, kind, detail, NULL, coalesce(t.team, '')
@@ -29,9 +34,8 @@ export async function upsertActivities(db: Db, facts: readonly Activity[]): Prom
          hierarchy_level = EXCLUDED.hierarchy_level, project_type = EXCLUDED.project_type,
          actor_name = EXCLUDED.actor_name, actor_type = EXCLUDED.actor_type, detail = EXCLUDED.detail,
          deleted_at = NULL`,
-      [JSON.stringify(batch)],
-    );
-  }
+    [JSON.stringify(facts)],
+  );
   return facts.length;
 }
 

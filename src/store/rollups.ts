@@ -18,9 +18,10 @@ export interface RollupRebuildProgress {
 
 /**
  * Rebuilds every roll-up row from the live facts, one project at a time (each in its own transaction), reporting
- * progress. Roll-ups are kept by triggers in the same statement as the facts, so this is a repair tool (and what
- * a change of the kept detail fields would run), never needed after a change of rules or teams: rules apply at
- * analysis time, and a change of team attribution updates `activities.team`, whose trigger recomputes the rows.
+ * progress. Roll-ups are kept in the transaction that changes the facts (migration 150: the scopes a statement
+ * touches are folded at commit), so this is a repair tool (and what a change of the kept detail fields would run),
+ * never needed after a change of rules or teams: rules apply at analysis time, and a change of team attribution
+ * updates `activities.team`, whose scopes are folded again.
  */
 export async function rebuildRollups(db: Db, onProgress?: (p: RollupRebuildProgress) => void): Promise<number> {
   const scopes = await db.query<{ site: string; project: string }>(
@@ -33,20 +34,15 @@ export async function rebuildRollups(db: Db, onProgress?: (p: RollupRebuildProgr
   for (const [i, s] of scopes.entries()) {
     rows += await db.transaction(async (tx) => {
       await tx.query('DELETE FROM activity_rollups WHERE site = $1 AND project = $2', [s.site, s.project]);
-      const out = await tx.query<{ n: number }>(
-        `WITH ins AS (
-           INSERT INTO activity_rollups (site, project, day, actor_id, actor_type, kind, hierarchy_level, project_type,
-                                         issue_type, assignee, detail, team, facts, first_at, last_at, sample_id)
-           SELECT site, project, date_trunc('day', at, 'UTC'), actor_id, actor_type, kind, hierarchy_level, project_type,
-                  issue_type, rollup_assignee(detail, actor_id), rollup_detail(detail), team,
-                  count(*), min(at), max(at), max(id)
-           FROM activities WHERE site = $1 AND project = $2 AND deleted_at IS NULL
-           GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
-           RETURNING 1)
-         SELECT count(*)::int AS n FROM ins`,
+      await tx.query(
+        `INSERT INTO activity_rollups_pending (site, project, day)
+         SELECT DISTINCT site, project, date_bin('1 day', at, timestamptz '2000-01-01 00:00:00+00') FROM activities
+         WHERE site = $1 AND project = $2 AND deleted_at IS NULL
+         ON CONFLICT DO NOTHING`,
         [s.site, s.project],
       );
-      return out[0]?.n ?? 0;
+      const [folded] = await tx.query<{ n: number }>('SELECT activity_rollups_fold() AS n');
+      return folded?.n ?? 0;
     });
     onProgress?.({ done: i + 1, total: scopes.length });
   }

@@ -46,8 +46,9 @@ describe('migration 140: roll-ups without labels', () => {
 
       expect(await migrate(db, undefined, (pending) => announced.push(pending))).toEqual([
         '140_rollup_detail_without_labels.sql',
+        '150_rollups_folded_at_commit.sql',
       ]);
-      expect(announced).toEqual([['140_rollup_detail_without_labels.sql']]);
+      expect(announced).toEqual([['140_rollup_detail_without_labels.sql', '150_rollups_folded_at_commit.sql']]);
       const rows = await db.query<{ facts: number; detail: Record<string, unknown> }>(
         'SELECT facts, detail FROM activity_rollups',
       );

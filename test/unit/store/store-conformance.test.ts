@@ -344,6 +344,89 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
     });
   });
 
+  describe('roll-ups (folded at commit, migration 150)', () => {
+    const ROLLUP = `project, day, actor_id, kind, detail, team, facts, first_at, last_at, sample_id`;
+    /** The roll-up rows a site's live facts give, computed here without the store's functions. */
+    const expected = (s: string) =>
+      db.query(
+        `SELECT project, date_trunc('day', at, 'UTC') AS day, actor_id, kind,
+                jsonb_build_object('field', detail->'field', 'fromCategory', detail->'fromCategory',
+                                   'phase', detail->'phase', 'toCategory', detail->'toCategory') AS detail,
+                team, count(*)::int AS facts, min(at) AS first_at, max(at) AS last_at, max(id) AS sample_id
+         FROM activities WHERE site = $1 AND deleted_at IS NULL GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`,
+        [s],
+      );
+    const stored = (s: string) =>
+      db.query(`SELECT ${ROLLUP} FROM activity_rollups WHERE site = $1 ORDER BY 1, 2, 3, 4, 5, 6`, [s]);
+    const pending = () => count(db, 'activity_rollups_pending', []);
+    const dayFacts = (s: string, from: number, n: number, over: Partial<Activity> = {}) =>
+      Array.from({ length: n }, (_, k) =>
+        fact(s, from + k, { at: new Date(Date.UTC(2026, 0, 1 + (k % 3), 9, k)).toISOString(), ...over }),
+      );
+
+    it('appear when the transaction that wrote the facts commits, exactly as the facts give them', async () => {
+      const s = `${site}-fold`;
+      try {
+        const inside = await db.transaction(async (tx) => {
+          await upsertActivities(tx, dayFacts(s, 0, 12));
+          await upsertActivities(tx, dayFacts(s, 12, 9, { actorId: 'a2', detail: { field: 'status' } }));
+          await tx.query('UPDATE activities SET project = $2 WHERE id = $1', [fact(s, 3).id, 'OPS']);
+          await tx.query('DELETE FROM activities WHERE id = $1', [fact(s, 4).id]);
+          const before = await tx.query('SELECT 1 FROM activity_rollups WHERE site = $1', [s]);
+          await tx.exec('SET CONSTRAINTS activity_rollups_fold IMMEDIATE');
+          const after = await tx.query('SELECT 1 FROM activity_rollups WHERE site = $1', [s]);
+          return { before: before.length, after: after.length };
+        });
+        // Inside the transaction its own facts are not folded yet, unless it asks.
+        expect(inside.before).toBe(0);
+        expect(inside.after).toBeGreaterThan(0);
+        const rows = await stored(s);
+        expect(rows).toEqual(await expected(s));
+        expect(rows.map((r) => (r as { project: string }).project)).toContain('OPS');
+        expect(await pending()).toBe(0);
+
+        // Statements outside a transaction are folded as they commit; a rolled-back transaction leaves no trace.
+        await db.query('UPDATE activities SET deleted_at = now() WHERE id = $1', [fact(s, 5).id]);
+        await expect(
+          db.transaction(async (tx) => {
+            await upsertActivities(tx, dayFacts(s, 100, 5));
+            throw new Error('given up');
+          }),
+        ).rejects.toThrow('given up');
+        expect(await stored(s)).toEqual(await expected(s));
+        expect(await pending()).toBe(0);
+      } finally {
+        await dropSite(db, s);
+      }
+    });
+
+    it('count every fact when transactions write the same project and days at once', async () => {
+      const s = `${site}-concurrent`;
+      try {
+        for (let round = 0; round < 3; round++) {
+          let release!: () => void;
+          const gate = new Promise<void>((r) => {
+            release = r;
+          });
+          const writers = [0, 1, 2, 3].map((w) =>
+            db.transaction(async (tx) => {
+              await upsertActivities(tx, dayFacts(s, round * 1000 + w * 100, 6, { actorId: `w${w % 2}` }));
+              await gate;
+              await upsertActivities(tx, dayFacts(s, round * 1000 + w * 100 + 50, 6, { actorId: `w${w % 2}` }));
+            }),
+          );
+          await new Promise((r) => setTimeout(r, 50));
+          release();
+          await Promise.all(writers);
+          expect(await stored(s)).toEqual(await expected(s));
+        }
+        expect(await pending()).toBe(0);
+      } finally {
+        await dropSite(db, s);
+      }
+    });
+  });
+
   describe('round trips', () => {
     it('snapshots: by id, the latest before an instant, with notes appended; re-saving an id replaces it', async () => {
       const key = { site, scope: 'team:Payments', windowDays: 90 };
