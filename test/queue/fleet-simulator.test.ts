@@ -22,13 +22,15 @@ import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
 import { syncProjects } from '../../src/sync/index.js';
 import { dropPrefix, redisUrl, uniquePrefix } from '../helpers/redis.js';
+import { startSimulatorProcess } from '../helpers/simulator-process.js';
 import { startSmtpSink } from '../helpers/smtp-sink.js';
 import { postgresUrl, tempDatabase } from '../helpers/stores.js';
 import { waitFor } from '../helpers/waiting.js';
 import { type SpawnedWorker, spawnWorker, WORKER_ENTRY } from '../helpers/worker-processes.js';
 
 const PERIOD = { key: '2026-11-23T0900', at: new Date('2026-11-23T09:00:00Z') };
-const scenario = () => generateScenario({ name: 'scale', issues: 60, seed: 7 });
+const SCENARIO = { name: 'scale', issues: 60, seed: 7 } as const;
+const scenario = () => generateScenario(SCENARIO);
 
 async function factsOf(db: Db, site: string): Promise<Activity[]> {
   const out: Activity[] = [];
@@ -45,7 +47,8 @@ describe.skipIf(!postgresUrl)('production workers on the simulator (SLOW: separa
   let redis: Redis;
   let queues: Map<string, Queue>;
   let launcher: QueueFlowLauncher;
-  let sim: RunningSimulator;
+  /** The site the workers sync from: in this process, or in its own (where requests per second are measured). */
+  let sim: Pick<RunningSimulator, 'url' | 'credentials' | 'scenario' | 'close'>;
   const workers: SpawnedWorker[] = [];
 
   /** Projects the API user may see (the scenario also has a private one that answers 404). */
@@ -116,7 +119,12 @@ describe.skipIf(!postgresUrl)('production workers on the simulator (SLOW: separa
   });
 
   it('three worker processes, one site limited to 10 req/s: at most 10 requests in any second, none inside Retry-After', async () => {
-    sim = await startSimulator({ scenario: scenario(), rateLimit: { requestsPerSecond: 10 }, latency: { fixedMs: 5 } });
+    const remote = await startSimulatorProcess({
+      scenario: SCENARIO,
+      rateLimit: { requestsPerSecond: 10 },
+      latency: { fixedMs: 5 },
+    });
+    sim = remote;
     const config = writeConfig(10);
     const fleet = [
       spawnProduction(['--concurrency', '4']),
@@ -134,8 +142,8 @@ describe.skipIf(!postgresUrl)('production workers on the simulator (SLOW: separa
     );
     expect(await rootState(flow.id), fleet.map((w) => w.output()).join('\n')).toBe('completed');
 
-    const stats = sim.stats();
-    const max = stats.maxRequestsInAnyWindow(1000);
+    const stats = await remote.stats();
+    const max = stats.maxIn1s;
     const span = (Math.max(...stats.requestTimes) - Math.min(...stats.requestTimes)) / 1000;
     console.info(
       `fleet on the simulator: 3 workers, ${stats.total} requests in ${span.toFixed(1)} s (${(stats.total / span).toFixed(2)}/s), max ${max} in any 1 s window, ${stats.rateLimited} × 429, ${stats.violations} violations`,
@@ -149,17 +157,18 @@ describe.skipIf(!postgresUrl)('production workers on the simulator (SLOW: separa
   }, 180_000);
 
   it('a worker SIGKILLed in the middle of a sync: the job is recovered, the facts equal an uninterrupted sync, one email each', async () => {
-    sim = await startSimulator({
+    const local = await startSimulator({
       scenario: scenario(),
       rateLimit: { requestsPerSecond: 50 },
       latency: { fixedMs: 20 },
     });
+    sim = local;
     const config = writeConfig(40);
     const first = spawnProduction();
     await first.ready;
     const flow = buildRunFlow(reportRunSpec(config.reports[0]!, config, site(), PERIOD));
     await launcher.launch(flow);
-    await waitFor('the syncs to be under way', () => sim.stats().total >= 40, 60_000);
+    await waitFor('the syncs to be under way', () => local.stats().total >= 40, 60_000);
     first.child.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
 
