@@ -60,20 +60,25 @@ async function load(store: AnalyzeRequest['store'], n: number, days: number): Pr
   try {
     const t = performance.now();
     let done = 0;
-    for (const batch of syntheticFacts({
-      facts: n,
-      teams: TEAMS,
-      people: PEOPLE,
-      seed: 1,
-      site: siteFor(n),
-      asOf: AS_OF,
-      windowDays: days,
-      batchSize: 20_000,
-    })) {
-      await upsertActivities(db, batch);
-      done += batch.length;
-      if (done % 1_000_000 === 0 && done < n) progress(`analysis: ${done} of ${n} facts loaded`);
-    }
+    // One transaction, as a project's first sync writes its facts: its roll-ups are folded once, at the commit
+    // (migration 150). Loaded in many transactions that each touch every day, every commit would recompute every
+    // day so far, and leave the roll-ups a heap of dead row versions the analysis would then read through.
+    await db.transaction(async (tx) => {
+      for (const batch of syntheticFacts({
+        facts: n,
+        teams: TEAMS,
+        people: PEOPLE,
+        seed: 1,
+        site: siteFor(n),
+        asOf: AS_OF,
+        windowDays: days,
+        batchSize: 20_000,
+      })) {
+        await upsertActivities(tx, batch);
+        done += batch.length;
+        if (done % 1_000_000 === 0 && done < n) progress(`analysis: ${done} of ${n} facts loaded`);
+      }
+    });
     const ms = performance.now() - t;
     progress(`analysis: loaded ${n} facts (${days} days) in ${(ms / 1000).toFixed(1)} s`);
     await attributeSite(db, syntheticConfig(TEAMS), siteFor(n));

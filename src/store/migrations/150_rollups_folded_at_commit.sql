@@ -40,7 +40,9 @@ $$;
 -- many (a project's first sync) as one pass over the project's facts in heap order, hashed on the day: per-day
 -- ranges would visit the heap at random for every fact.
 CREATE FUNCTION activity_rollups_insert_days(p_site text, p_project text, days timestamptz[]) RETURNS integer
-LANGUAGE plpgsql SET work_mem = '16MB' SET enable_sort = off AS $$
+-- The SET clauses scope the planner settings, and the SET LOCAL below, to this function: a fold run mid-transaction
+-- (SET CONSTRAINTS … IMMEDIATE) leaves the transaction's own settings as they were.
+LANGUAGE plpgsql SET work_mem = '16MB' SET enable_sort = off SET enable_indexscan = on AS $$
 DECLARE
   written integer;
 BEGIN

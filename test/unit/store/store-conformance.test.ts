@@ -372,14 +372,24 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
           await upsertActivities(tx, dayFacts(s, 12, 9, { actorId: 'a2', detail: { field: 'status' } }));
           await tx.query('UPDATE activities SET project = $2 WHERE id = $1', [fact(s, 3).id, 'OPS']);
           await tx.query('DELETE FROM activities WHERE id = $1', [fact(s, 4).id]);
+          // 40 days of one project: folded in one pass over the project's facts, with index scans off for it.
+          await upsertActivities(
+            tx,
+            Array.from({ length: 40 }, (_, k) =>
+              fact(s, 200 + k, { project: 'OPS', at: new Date(Date.UTC(2026, 1, 1 + k, 12)).toISOString() }),
+            ),
+          );
           const before = await tx.query('SELECT 1 FROM activity_rollups WHERE site = $1', [s]);
           await tx.exec('SET CONSTRAINTS activity_rollups_fold IMMEDIATE');
           const after = await tx.query('SELECT 1 FROM activity_rollups WHERE site = $1', [s]);
-          return { before: before.length, after: after.length };
+          const [indexScans] = await tx.query<{ enable_indexscan: string }>('SHOW enable_indexscan');
+          return { before: before.length, after: after.length, indexScans: indexScans?.enable_indexscan };
         });
         // Inside the transaction its own facts are not folded yet, unless it asks.
         expect(inside.before).toBe(0);
-        expect(inside.after).toBeGreaterThan(0);
+        expect(inside.after).toBeGreaterThan(40);
+        // The fold's planner settings stay inside it.
+        expect(inside.indexScans).toBe('on');
         const rows = await stored(s);
         expect(rows).toEqual(await expected(s));
         expect(rows.map((r) => (r as { project: string }).project)).toContain('OPS');
