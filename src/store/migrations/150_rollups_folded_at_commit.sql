@@ -44,13 +44,28 @@ CREATE FUNCTION activity_rollups_insert_days(p_site text, p_project text, days t
 -- (SET CONSTRAINTS … IMMEDIATE) leaves the transaction's own settings as they were.
 LANGUAGE plpgsql SET work_mem = '16MB' SET enable_sort = off SET enable_indexscan = on AS $$
 DECLARE
+  facts_of_days text;
   written integer;
 BEGIN
   IF cardinality(days) <= 31 OR cardinality(days) * 3 < (
        SELECT count(DISTINCT r.day) FROM activity_rollups r WHERE r.site = p_site AND r.project = p_project) THEN
+    facts_of_days := $src$
+      FROM unnest($3) AS d(day)
+      JOIN activities a ON a.site = $1 AND a.project = $2 AND a.at >= d.day AND a.at < d.day + interval '1 day'
+      WHERE a.deleted_at IS NULL$src$;
+  ELSE
+    -- The days as a constant: PostgreSQL hashes a constant array for `= ANY`, and reads the project's facts by a
+    -- bitmap of its index (heap order) once index scans are off.
+    SET LOCAL enable_indexscan = off;
+    facts_of_days := format($src$
+      FROM activities a
+      CROSS JOIN LATERAL (SELECT date_bin('1 day', a.at, timestamptz '2000-01-01 00:00:00+00') AS day) d
+      WHERE a.site = $1 AND a.project = $2 AND a.deleted_at IS NULL AND d.day = ANY(%L::timestamptz[])$src$, days);
+  END IF;
+  EXECUTE format($sql$
     INSERT INTO activity_rollups (site, project, day, actor_id, actor_type, kind, hierarchy_level, project_type,
                                   issue_type, assignee, detail, team, facts, first_at, last_at, sample_id)
-    SELECT p_site, p_project, g.day, g.actor_id, g.actor_type, g.kind, g.hierarchy_level, g.project_type, g.issue_type,
+    SELECT $1, $2, g.day, g.actor_id, g.actor_type, g.kind, g.hierarchy_level, g.project_type, g.issue_type,
            g.assignee, rollup_detail_of(g.field, g.from_category, g.phase, g.to_category), g.team,
            g.facts, g.first_at, g.last_at, g.sample_id
     FROM (
@@ -59,33 +74,9 @@ BEGIN
              coalesce(a.detail->'fromCategory', 'null') AS from_category, coalesce(a.detail->'phase', 'null') AS phase,
              coalesce(a.detail->'toCategory', 'null') AS to_category, a.team,
              count(*)::integer AS facts, min(a.at) AS first_at, max(a.at) AS last_at, max(a.id) AS sample_id
-      FROM unnest(days) AS d(day)
-      JOIN activities a ON a.site = p_site AND a.project = p_project AND a.at >= d.day AND a.at < d.day + interval '1 day'
-      WHERE a.deleted_at IS NULL
+      %s
       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
-    ) g;
-  ELSE
-    -- The days as a constant: PostgreSQL hashes a constant array for `= ANY`, and reads the project's facts by a
-    -- bitmap of its index (heap order) once index scans are off.
-    SET LOCAL enable_indexscan = off;
-    EXECUTE format($sql$
-      INSERT INTO activity_rollups (site, project, day, actor_id, actor_type, kind, hierarchy_level, project_type,
-                                    issue_type, assignee, detail, team, facts, first_at, last_at, sample_id)
-      SELECT $1, $2, g.day, g.actor_id, g.actor_type, g.kind, g.hierarchy_level, g.project_type, g.issue_type,
-             g.assignee, rollup_detail_of(g.field, g.from_category, g.phase, g.to_category), g.team,
-             g.facts, g.first_at, g.last_at, g.sample_id
-      FROM (
-        SELECT d.day, a.actor_id, a.actor_type, a.kind, a.hierarchy_level, a.project_type, a.issue_type,
-               rollup_assignee(a.detail, a.actor_id) AS assignee, coalesce(a.detail->'field', 'null') AS field,
-               coalesce(a.detail->'fromCategory', 'null') AS from_category, coalesce(a.detail->'phase', 'null') AS phase,
-               coalesce(a.detail->'toCategory', 'null') AS to_category, a.team,
-               count(*)::integer AS facts, min(a.at) AS first_at, max(a.at) AS last_at, max(a.id) AS sample_id
-        FROM activities a
-        CROSS JOIN LATERAL (SELECT date_bin('1 day', a.at, timestamptz '2000-01-01 00:00:00+00') AS day) d
-        WHERE a.site = $1 AND a.project = $2 AND a.deleted_at IS NULL AND d.day = ANY(%L::timestamptz[])
-        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
-      ) g$sql$, days) USING p_site, p_project;
-  END IF;
+    ) g$sql$, facts_of_days) USING p_site, p_project, days;
   GET DIAGNOSTICS written = ROW_COUNT;
   RETURN written;
 END
