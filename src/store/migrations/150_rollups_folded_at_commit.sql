@@ -65,10 +65,7 @@ BEGIN
   EXECUTE format($sql$
     INSERT INTO activity_rollups (site, project, day, actor_id, actor_type, kind, hierarchy_level, project_type,
                                   issue_type, assignee, detail, team, facts, first_at, last_at, sample_id)
-    SELECT $1, $2, g.day, g.actor_id, g.actor_type, g.kind, g.hierarchy_level, g.project_type, g.issue_type,
-           g.assignee, rollup_detail_of(g.field, g.from_category, g.phase, g.to_category), g.team,
-           g.facts, g.first_at, g.last_at, g.sample_id
-    FROM (
+    WITH g AS MATERIALIZED (
       SELECT d.day, a.actor_id, a.actor_type, a.kind, a.hierarchy_level, a.project_type, a.issue_type,
              rollup_assignee(a.detail, a.actor_id) AS assignee, coalesce(a.detail->'field', 'null') AS field,
              coalesce(a.detail->'fromCategory', 'null') AS from_category, coalesce(a.detail->'phase', 'null') AS phase,
@@ -76,7 +73,14 @@ BEGIN
              count(*)::integer AS facts, min(a.at) AS first_at, max(a.at) AS last_at, max(a.id) AS sample_id
       %s
       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
-    ) g$sql$, facts_of_days) USING p_site, p_project, days;
+    )
+    SELECT $1, $2, g.day, g.actor_id, g.actor_type, g.kind, g.hierarchy_level, g.project_type, g.issue_type,
+           g.assignee, rollup_detail_of(g.field, g.from_category, g.phase, g.to_category), g.team,
+           g.facts, g.first_at, g.last_at, g.sample_id
+    FROM g
+    -- Stored by day: an analysis window's rows then lie on pages of their own, not spread over the whole history.
+    -- (Grouped first, as a CTE, so the sort is of the rows, not of the facts.)
+    ORDER BY g.day$sql$, facts_of_days) USING p_site, p_project, days;
   GET DIAGNOSTICS written = ROW_COUNT;
   RETURN written;
 END
