@@ -45,10 +45,17 @@ CREATE FUNCTION activity_rollups_insert_days(p_site text, p_project text, days t
 LANGUAGE plpgsql SET work_mem = '16MB' SET enable_sort = off SET enable_indexscan = on AS $$
 DECLARE
   facts_of_days text;
+  grouped text;
   written integer;
+  rollup_columns constant text := 'site, project, day, actor_id, actor_type, kind, hierarchy_level, project_type,
+    issue_type, assignee, detail, team, facts, first_at, last_at, sample_id';
+  rollup_row constant text := '$1, $2, g.day, g.actor_id, g.actor_type, g.kind, g.hierarchy_level, g.project_type,
+    g.issue_type, g.assignee, rollup_detail_of(g.field, g.from_category, g.phase, g.to_category), g.team, g.facts,
+    g.first_at, g.last_at, g.sample_id';
+  few_days constant boolean := cardinality(days) <= 31 OR cardinality(days) * 3 < (
+    SELECT count(DISTINCT r.day) FROM activity_rollups r WHERE r.site = p_site AND r.project = p_project);
 BEGIN
-  IF cardinality(days) <= 31 OR cardinality(days) * 3 < (
-       SELECT count(DISTINCT r.day) FROM activity_rollups r WHERE r.site = p_site AND r.project = p_project) THEN
+  IF few_days THEN
     facts_of_days := $src$
       FROM unnest($3) AS d(day)
       JOIN activities a ON a.site = $1 AND a.project = $2 AND a.at >= d.day AND a.at < d.day + interval '1 day'
@@ -62,25 +69,25 @@ BEGIN
       CROSS JOIN LATERAL (SELECT date_bin('1 day', a.at, timestamptz '2000-01-01 00:00:00+00') AS day) d
       WHERE a.site = $1 AND a.project = $2 AND a.deleted_at IS NULL AND d.day = ANY(%L::timestamptz[])$src$, days);
   END IF;
-  EXECUTE format($sql$
-    INSERT INTO activity_rollups (site, project, day, actor_id, actor_type, kind, hierarchy_level, project_type,
-                                  issue_type, assignee, detail, team, facts, first_at, last_at, sample_id)
-    WITH g AS MATERIALIZED (
-      SELECT d.day, a.actor_id, a.actor_type, a.kind, a.hierarchy_level, a.project_type, a.issue_type,
-             rollup_assignee(a.detail, a.actor_id) AS assignee, coalesce(a.detail->'field', 'null') AS field,
-             coalesce(a.detail->'fromCategory', 'null') AS from_category, coalesce(a.detail->'phase', 'null') AS phase,
-             coalesce(a.detail->'toCategory', 'null') AS to_category, a.team,
-             count(*)::integer AS facts, min(a.at) AS first_at, max(a.at) AS last_at, max(a.id) AS sample_id
-      %s
-      GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13
-    )
-    SELECT $1, $2, g.day, g.actor_id, g.actor_type, g.kind, g.hierarchy_level, g.project_type, g.issue_type,
-           g.assignee, rollup_detail_of(g.field, g.from_category, g.phase, g.to_category), g.team,
-           g.facts, g.first_at, g.last_at, g.sample_id
-    FROM g
-    -- Stored by day: an analysis window's rows then lie on pages of their own, not spread over the whole history.
-    -- (Grouped first, as a CTE, so the sort is of the rows, not of the facts.)
-    ORDER BY g.day$sql$, facts_of_days) USING p_site, p_project, days;
+  grouped := format($sql$
+    SELECT d.day, a.actor_id, a.actor_type, a.kind, a.hierarchy_level, a.project_type, a.issue_type,
+           rollup_assignee(a.detail, a.actor_id) AS assignee, coalesce(a.detail->'field', 'null') AS field,
+           coalesce(a.detail->'fromCategory', 'null') AS from_category, coalesce(a.detail->'phase', 'null') AS phase,
+           coalesce(a.detail->'toCategory', 'null') AS to_category, a.team,
+           count(*)::integer AS facts, min(a.at) AS first_at, max(a.at) AS last_at, max(a.id) AS sample_id
+    %s
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13$sql$, facts_of_days);
+  IF few_days THEN
+    EXECUTE format('INSERT INTO activity_rollups (%s) SELECT %s FROM (%s) g', rollup_columns, rollup_row, grouped)
+      USING p_site, p_project, days;
+  ELSE
+    -- Many days are stored in day order, so an analysis window's rows lie on pages of their own rather than spread
+    -- over the whole history (grouped first, as a CTE, so the rows are sorted, not the facts). A few days are
+    -- appended together anyway; sorting them made PostgreSQL plan the grouping badly.
+    EXECUTE format('INSERT INTO activity_rollups (%s) WITH g AS MATERIALIZED (%s) SELECT %s FROM g ORDER BY g.day',
+                   rollup_columns, grouped, rollup_row)
+      USING p_site, p_project, days;
+  END IF;
   GET DIAGNOSTICS written = ROW_COUNT;
   RETURN written;
 END
