@@ -28,8 +28,7 @@ export async function migrate(
     const done = new Set((await tx.query<{ id: string }>('SELECT id FROM schema_migrations')).map((r) => r.id));
     const pending = files.filter((f) => !done.has(f));
     if (done.size > 0 && pending.length > 0) onUpgrade?.(pending);
-    for (const file of files) {
-      if (done.has(file)) continue;
+    for (const file of pending) {
       await tx.exec(readFileSync(`${dir}/${file}`, 'utf8'));
       await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [file]);
       applied.push(file);

@@ -36,7 +36,7 @@ export async function rebuildRollups(db: Db, onProgress?: (p: RollupRebuildProgr
       await tx.query('DELETE FROM activity_rollups WHERE site = $1 AND project = $2', [s.site, s.project]);
       await tx.query(
         `INSERT INTO activity_rollups_pending (site, project, day)
-         SELECT DISTINCT site, project, date_bin('1 day', at, timestamptz '2000-01-01 00:00:00+00') FROM activities
+         SELECT DISTINCT site, project, rollup_day(at) FROM activities
          WHERE site = $1 AND project = $2 AND deleted_at IS NULL
          ON CONFLICT DO NOTHING`,
         [s.site, s.project],

@@ -24,6 +24,11 @@ CREATE TABLE activity_rollups_pending (
   PRIMARY KEY (xact, site, project, day)
 );
 
+-- The UTC day a fact counts for (midnight UTC): what date_trunc('day', at, 'UTC') gives, as arithmetic alone.
+CREATE FUNCTION rollup_day(at timestamptz) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT date_bin('1 day', at, timestamptz '2000-01-01 00:00:00+00')
+$$;
+
 -- The detail object of a roll-up row from the kept fields' values (rollup_detail reads them from a fact's detail).
 CREATE FUNCTION rollup_detail_of(field jsonb, from_category jsonb, phase jsonb, to_category jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -66,7 +71,7 @@ BEGIN
     SET LOCAL enable_indexscan = off;
     facts_of_days := format($src$
       FROM activities a
-      CROSS JOIN LATERAL (SELECT date_bin('1 day', a.at, timestamptz '2000-01-01 00:00:00+00') AS day) d
+      CROSS JOIN LATERAL (SELECT rollup_day(a.at) AS day) d
       WHERE a.site = $1 AND a.project = $2 AND a.deleted_at IS NULL AND d.day = ANY(%L::timestamptz[])$src$, days);
   END IF;
   grouped := format($sql$
@@ -131,12 +136,12 @@ CREATE OR REPLACE FUNCTION activity_rollups_track() RETURNS trigger LANGUAGE plp
 BEGIN
   IF TG_OP = 'INSERT' THEN
     INSERT INTO activity_rollups_pending (site, project, day)
-    SELECT DISTINCT n.site, n.project, date_bin('1 day', n.at, timestamptz '2000-01-01 00:00:00+00') FROM new_facts n WHERE n.deleted_at IS NULL
+    SELECT DISTINCT n.site, n.project, rollup_day(n.at) FROM new_facts n WHERE n.deleted_at IS NULL
     ON CONFLICT DO NOTHING;
   ELSIF TG_OP = 'UPDATE' THEN
     -- Facts that changed anything a roll-up row holds (ids never change): the scopes of their old and new rows.
     INSERT INTO activity_rollups_pending (site, project, day)
-    SELECT DISTINCT x.site, x.project, date_bin('1 day', x.at, timestamptz '2000-01-01 00:00:00+00')
+    SELECT DISTINCT x.site, x.project, rollup_day(x.at)
     FROM old_facts o JOIN new_facts n ON n.id = o.id
     CROSS JOIN LATERAL (VALUES (o.site, o.project, o.at, o.deleted_at IS NULL),
                                (n.site, n.project, n.at, n.deleted_at IS NULL)) AS x(site, project, at, live)
@@ -149,7 +154,7 @@ BEGIN
     ON CONFLICT DO NOTHING;
   ELSE -- DELETE
     INSERT INTO activity_rollups_pending (site, project, day)
-    SELECT DISTINCT o.site, o.project, date_bin('1 day', o.at, timestamptz '2000-01-01 00:00:00+00') FROM old_facts o WHERE o.deleted_at IS NULL
+    SELECT DISTINCT o.site, o.project, rollup_day(o.at) FROM old_facts o WHERE o.deleted_at IS NULL
     ON CONFLICT DO NOTHING;
   END IF;
   RETURN NULL;
