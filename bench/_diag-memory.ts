@@ -67,7 +67,7 @@ try {
       all.push({ variant, reply: r });
       console.log(
         `\n== ${variant}: peak ${m(r.peakRssBytes)} MiB, open ${m(r.peakRssAfterOpenBytes)}, before sync ${m(r.rssBeforeBytes)},` +
-          ` main heap max ${m(r.mainHeapMaxBytes)}, wall ${(r.ms / 1000).toFixed(1)} s, cpu ${(r.cpuMs / 1000).toFixed(1)} s,` +
+          ` main heap max ${m(r.mainHeapMaxBytes)}, wall ${(r.ms / 1000).toFixed(1)} s, cpu ${(r.cpuMs / 1000).toFixed(1)} s (sys ${(r.cpuSystemMs / 1000).toFixed(1)}, main gc ${(r.mainGcMs / 1000).toFixed(1)}),` +
           ` ${r.issues} issues, ${r.facts} facts, ${r.requests} requests`,
       );
       console.log(`   at open: ${breakdown(r.trace?.atOpen)}`);

@@ -2,6 +2,7 @@
  * Child process for the memory benchmark: one full sync into an on-disk PGlite store, then this process's
  * peak RSS (a fresh process: the peak belongs to this sync alone). `memory.ts` runs it compiled, as deployed.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { limitSyncHeapGrowth } from '../src/cli/heap-growth.js';
 import { jiraConnectionFromEnv } from '../src/jira/connection.js';
@@ -38,6 +39,10 @@ export interface SyncChildReply {
   ms: number;
   /** CPU time of the whole process (every thread) over the sync: steadier than wall time on a busy machine. */
   cpuMs: number;
+  /** Of which in the kernel (page faults, mappings made and returned). */
+  cpuSystemMs: number;
+  /** The main thread's garbage collections over the sync (what a lower heap growth costs). */
+  mainGcMs: number;
   issues: number;
   facts: number;
   requests: number;
@@ -80,6 +85,11 @@ serveParent(async (msg: ChildMessage) => {
     }, SAMPLE_MS);
     const snapshot = req.heapSnapshot;
     const snapshotTimer = snapshot ? setTimeout(() => writeHeapSnapshot(snapshot.file), snapshot.atMs) : undefined;
+    let mainGcMs = 0;
+    const gcs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) mainGcMs += e.duration;
+    });
+    gcs.observe({ entryTypes: ['gc'] });
     const t = performance.now();
     const cpuBefore = process.cpuUsage();
     // rolecall.yaml stops at 100 requests/s; memory is about streaming, not rate, so let the client go faster.
@@ -89,6 +99,7 @@ serveParent(async (msg: ChildMessage) => {
       clearInterval(sampler);
       clearTimeout(snapshotTimer);
       tracer?.stop();
+      gcs.disconnect();
     });
     const ms = performance.now() - t;
     const cpu = process.cpuUsage(cpuBefore);
@@ -99,6 +110,8 @@ serveParent(async (msg: ChildMessage) => {
       peakRssAfterOpenBytes,
       ms,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      cpuSystemMs: cpu.system / 1000,
+      mainGcMs,
       issues: summary.projects.reduce((s, p) => s + p.issuesSeen, 0),
       facts: summary.projects.reduce((s, p) => s + p.factsWritten, 0),
       requests: summary.requests,
