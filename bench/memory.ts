@@ -21,7 +21,7 @@ const BUDGET_MIB = 400;
 /**
  * The low-memory settings docs/deployment.md gives for a process that syncs into the embedded store: a smaller
  * young generation, fewer malloc arenas (neither can be set once the process runs), and the heap kept within 1.3×
- * of what is alive (src/cli/heap-growth.ts; 2× by default, as less costs the sync speed on a small machine).
+ * of what is alive (src/cli/heap-growth.ts; opt-in, as it costs the sync speed on a small machine).
  */
 export const LOW_MEMORY_ENV = {
   NODE_OPTIONS: '--max-semi-space-size=4',

@@ -8,10 +8,8 @@ function run(argv: string[], env: NodeJS.ProcessEnv = {}, execArgv: string[] = [
 }
 
 describe('the heap growth of a syncing process', () => {
-  it('is 2× what is alive by default, for the commands that sync, and only for them', () => {
-    expect(run(['sync'])).toEqual({ percent: 100, set: ['--heap-growing-percent=100'] });
-    expect(run(['worker']).percent).toBe(100);
-    expect(run(['analyze'])).toEqual({ percent: undefined, set: [] });
+  it('is left to V8 unless ROLECALL_HEAP_GROWTH_PERCENT asks otherwise', () => {
+    expect(run(['sync'])).toEqual({ percent: undefined, set: [] });
   });
   it('is limited, when asked, for the commands that sync, and only for them', () => {
     const env = { ROLECALL_HEAP_GROWTH_PERCENT: '30' };
@@ -19,13 +17,10 @@ describe('the heap growth of a syncing process', () => {
     expect(run(['worker'], env).percent).toBe(30);
     expect(run(['analyze', '--json'], env)).toEqual({ percent: undefined, set: [] });
   });
-  it('follows ROLECALL_HEAP_GROWTH_PERCENT; 0 leaves V8 alone, garbage gets the default', () => {
+  it('follows ROLECALL_HEAP_GROWTH_PERCENT; 0 leaves V8 alone, garbage is ignored', () => {
     expect(run(['sync'], { ROLECALL_HEAP_GROWTH_PERCENT: '50' }).set).toEqual(['--heap-growing-percent=50']);
     expect(run(['sync'], { ROLECALL_HEAP_GROWTH_PERCENT: '0' })).toEqual({ percent: undefined, set: [] });
-    expect(run(['sync'], { ROLECALL_HEAP_GROWTH_PERCENT: 'lots' })).toEqual({
-      percent: 100,
-      set: ['--heap-growing-percent=100'],
-    });
+    expect(run(['sync'], { ROLECALL_HEAP_GROWTH_PERCENT: 'lots' })).toEqual({ percent: undefined, set: [] });
   });
   it('leaves a growth given to node itself', () => {
     expect(run(['sync'], { ROLECALL_HEAP_GROWTH_PERCENT: '30' }, ['--heap-growing-percent=80']).set).toEqual([]);

@@ -1,7 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../util/module-worker.js';
 import type { Db } from '../db.js';
-import { tuneGlibcMalloc } from '../glibc-malloc.js';
 import type { EmbeddedOpenOptions } from '../pglite-create.js';
 import { logInitdbFallback, templateForNewStore } from '../pglite-template.js';
 import { deserializeError, type WorkerReply, type WorkerRequest, type WorkerSetup } from './protocol.js';
@@ -131,8 +130,6 @@ async function waitReady(worker: Worker): Promise<Ready> {
  * everything in memory. A new database starts from the empty-database template (`pglite-template.ts`).
  */
 export async function openPgliteThreadDb(dataDir?: string, options: EmbeddedOpenOptions = {}): Promise<Db> {
-  // Before PGlite's WebAssembly is compiled: the compiler's memory then goes back once it is done with it.
-  tuneGlibcMalloc();
   const template = await templateForNewStore(dataDir);
   const setup: WorkerSetup = {
     ...(dataDir ? { dataDir } : {}),
