@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOW_MEMORY_HEAP_GROWTH_PERCENT } from '../src/cli/heap-growth.js';
 import { prepareSharedTemplate } from '../src/store/pglite-template.js';
 import { BenchChild } from './child.js';
 import { atMost, type BenchResult, info, mib, progress, round } from './harness.js';
@@ -19,15 +18,10 @@ const BUDGET_ISSUES = 20_000;
 const BUDGET_MIB = 400;
 
 /**
- * The low-memory settings docs/deployment.md gives for a process that syncs into the embedded store: a smaller
- * young generation, fewer malloc arenas (neither can be set once the process runs), and the heap kept within 1.3×
- * of what is alive (src/cli/heap-growth.ts; opt-in, as it costs the sync speed on a small machine).
+ * Low-memory mode as docs/deployment.md gives it for a process that syncs into the embedded store: one variable the
+ * process acts on itself (V8's heap kept within 2× what is alive, glibc's mmap threshold fixed at 32 KiB).
  */
-export const LOW_MEMORY_ENV = {
-  NODE_OPTIONS: '--max-semi-space-size=4',
-  MALLOC_ARENA_MAX: '2',
-  ROLECALL_HEAP_GROWTH_PERCENT: String(LOW_MEMORY_HEAP_GROWTH_PERCENT),
-};
+export const LOW_MEMORY_ENV = { ROLECALL_LOW_MEMORY: 'on' };
 
 export interface MemoryBenchOptions {
   small: number;
@@ -80,7 +74,7 @@ async function syncsOf(issues: number, module: string, envs: NodeJS.ProcessEnv[]
   try {
     const runs: Run[] = [];
     for (const env of envs) {
-      const how = env.NODE_OPTIONS ? ' with the low-memory settings' : '';
+      const how = env.ROLECALL_LOW_MEMORY ? ' in low-memory mode' : '';
       progress(`memory: syncing ${issueCount(sim.shape)} issues in a child process${how}`);
       runs.push(await syncOnce(sim, module, env));
     }
@@ -138,11 +132,11 @@ function report(
           : info(peak(opts.large), mib(large.peakRssBytes)),
         ...(budgeted === small ? [info(peak(opts.large), mib(large.peakRssBytes))] : []),
         ...(budgeted === large ? [info(peak(opts.small), mib(small.peakRssBytes))] : []),
-        ...(lowMemory ? [info(`${peak(BUDGET_ISSUES)}, low-memory settings`, mib(lowMemory.peakRssBytes))] : []),
+        ...(lowMemory ? [info(`${peak(BUDGET_ISSUES)}, low-memory mode`, mib(lowMemory.peakRssBytes))] : []),
         info(`peak RSS with the store open, before syncing (MiB)`, mib(large.peakRssAfterOpenBytes)),
         info(`main thread's V8 heap at its largest, ${label(opts.large)} (MiB)`, mib(large.mainHeapMaxBytes)),
         info(`wall time, ${label(opts.large)}-issue sync (s)`, large.ms / 1000),
-        ...(lowMemory ? [info('wall time, low-memory settings (s)', lowMemory.ms / 1000)] : []),
+        ...(lowMemory ? [info('wall time, low-memory mode (s)', lowMemory.ms / 1000)] : []),
         atMost(
           `peak RSS ${label(opts.large)} ÷ ${label(opts.small)} issues`,
           large.peakRssBytes / small.peakRssBytes,
@@ -156,7 +150,7 @@ function report(
 /**
  * Benchmark 6: peak RSS of a full sync (on-disk PGlite, as in production) in a fresh process, at two sizes.
  * Streaming means the peak must not grow with the number of issues; at 20,000 issues it must stay under the
- * budget. The 20,000-issue sync runs again with the low-memory settings of docs/deployment.md (info).
+ * budget. The 20,000-issue sync runs again in the low-memory mode of docs/deployment.md (info).
  */
 export async function benchMemory(opts: MemoryBenchOptions): Promise<BenchResult[]> {
   // Made once per installation (a child process's initdb): a fresh machine's first store pays it, not this figure.

@@ -1,7 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
+import { lowMemoryRequested } from '../util/low-memory.js';
 
-/** The growth the low-memory settings of docs/deployment.md give a syncing process (issue 17). */
-export const LOW_MEMORY_HEAP_GROWTH_PERCENT = 30;
+/** The growth of a syncing process in low-memory mode (`ROLECALL_LOW_MEMORY=on`) unless a percentage is given. */
+export const LOW_MEMORY_MODE_HEAP_GROWTH_PERCENT = 100;
 
 /** The commands that sync into a store in their own process. */
 const SYNCING_COMMANDS = new Set(['sync', 'worker']);
@@ -14,7 +15,8 @@ const SYNCING_COMMANDS = new Set(['sync', 'worker']);
  * shares with the store's thread, and on two cores a rate-limited 20,000-issue sync took 43 s at 30 % and 37 s at
  * 100 % instead of 33 s. `--heap-growing-percent` is read at every collection, so it takes effect when set at run
  * time, and unlike `--max-old-space-size` it is no ceiling. V8 flags are per process: the store's thread collects
- * the same way. A `--heap-growing-percent` given to node itself wins. Returns the percentage set, if any.
+ * the same way. A `--heap-growing-percent` given to node itself wins. In low-memory mode (`ROLECALL_LOW_MEMORY=on`)
+ * the growth is 2× unless the variable gives another. Returns the percentage set, if any.
  */
 export function limitSyncHeapGrowth(
   argv: readonly string[] = process.argv.slice(2),
@@ -24,7 +26,9 @@ export function limitSyncHeapGrowth(
 ): number | undefined {
   if (!argv.some((a) => SYNCING_COMMANDS.has(a))) return undefined;
   if (execArgv.some((a) => /^--heap[-_]growing[-_]percent/.test(a))) return undefined;
-  const setting = env.ROLECALL_HEAP_GROWTH_PERCENT?.trim();
+  const setting =
+    env.ROLECALL_HEAP_GROWTH_PERCENT?.trim() ||
+    (lowMemoryRequested(env) ? String(LOW_MEMORY_MODE_HEAP_GROWTH_PERCENT) : undefined);
   if (!setting) return undefined;
   const percent = Number(setting);
   if (!Number.isInteger(percent) || percent < 0 || percent > 1000) {

@@ -22,6 +22,12 @@ describe('the heap growth of a syncing process', () => {
     expect(run(['sync'], { ROLECALL_HEAP_GROWTH_PERCENT: '0' })).toEqual({ percent: undefined, set: [] });
     expect(run(['sync'], { ROLECALL_HEAP_GROWTH_PERCENT: 'lots' })).toEqual({ percent: undefined, set: [] });
   });
+  it('is 2× in low-memory mode unless ROLECALL_HEAP_GROWTH_PERCENT gives another', () => {
+    expect(run(['sync'], { ROLECALL_LOW_MEMORY: 'on' })).toEqual({ percent: 100, set: ['--heap-growing-percent=100'] });
+    expect(run(['worker'], { ROLECALL_LOW_MEMORY: '1', ROLECALL_HEAP_GROWTH_PERCENT: '30' }).percent).toBe(30);
+    expect(run(['sync'], { ROLECALL_LOW_MEMORY: 'off' }).percent).toBeUndefined();
+    expect(run(['analyze'], { ROLECALL_LOW_MEMORY: 'on' }).percent).toBeUndefined();
+  });
   it('leaves a growth given to node itself', () => {
     expect(run(['sync'], { ROLECALL_HEAP_GROWTH_PERCENT: '30' }, ['--heap-growing-percent=80']).set).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../util/module-worker.js';
 import type { Db } from '../db.js';
+import { tuneGlibcMalloc } from '../glibc-malloc.js';
 import type { EmbeddedOpenOptions } from '../pglite-create.js';
 import { logInitdbFallback, templateForNewStore } from '../pglite-template.js';
 import { deserializeError, type WorkerReply, type WorkerRequest, type WorkerSetup } from './protocol.js';
@@ -130,6 +131,8 @@ async function waitReady(worker: Worker): Promise<Ready> {
  * everything in memory. A new database starts from the empty-database template (`pglite-template.ts`).
  */
 export async function openPgliteThreadDb(dataDir?: string, options: EmbeddedOpenOptions = {}): Promise<Db> {
+  // In low-memory mode, before PGlite's WebAssembly is compiled: the compiler's memory goes back once it is done.
+  tuneGlibcMalloc();
   const template = await templateForNewStore(dataDir);
   const setup: WorkerSetup = {
     ...(dataDir ? { dataDir } : {}),

@@ -1,0 +1,48 @@
+import { createRequire } from 'node:module';
+import { lowMemoryRequested } from '../util/low-memory.js';
+
+/** `M_MMAP_THRESHOLD` of glibc's `mallopt` (malloc.h). */
+const M_MMAP_THRESHOLD = -3;
+
+/**
+ * Blocks of this size or more get mappings of their own, given back to the system when freed. V8's compiler zones
+ * grow in segments of 32 KiB, just over it with their header.
+ */
+export const MMAP_THRESHOLD_BYTES = 32 * 1024;
+
+export type MallocTuning = { applied: true; thresholdBytes: number } | { applied: false; reason: string };
+
+let outcome: MallocTuning | undefined;
+
+/**
+ * Opening the embedded store compiles PGlite's WebAssembly, and V8's optimising compiler works in many short-lived
+ * blocks on its own threads. glibc keeps freed blocks in per-thread arenas and, once a large block is freed, raises
+ * its threshold for mapping blocks separately (up to 32 MiB), so the compiler's memory stays resident: ~85 MiB of a
+ * ~250 MiB process once the store is open. With the threshold fixed at 32 KiB, blocks that size and larger go back
+ * to the system when freed: less memory, but more kernel time (mapping and unmapping) that a rate-limited sync on
+ * two cores feels, so only in low-memory mode (`ROLECALL_LOW_MEMORY=on`; docs/deployment.md).
+ *
+ * Once per process, before the store's thread starts; only where the C library is glibc (`mallopt`, called through
+ * koffi), and not when glibc's own `MALLOC_MMAP_THRESHOLD_` is set.
+ */
+export function tuneGlibcMalloc(env: NodeJS.ProcessEnv = process.env): MallocTuning {
+  outcome ??= apply(env);
+  return outcome;
+}
+
+function apply(env: NodeJS.ProcessEnv): MallocTuning {
+  if (!lowMemoryRequested(env)) return { applied: false, reason: 'not in low-memory mode (ROLECALL_LOW_MEMORY)' };
+  if (env.MALLOC_MMAP_THRESHOLD_ !== undefined || env.GLIBC_TUNABLES?.includes('mmap_threshold')) {
+    return { applied: false, reason: "glibc's mmap threshold is set in the environment" };
+  }
+  if (process.platform !== 'linux') return { applied: false, reason: `not Linux (${process.platform})` };
+  try {
+    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+    // Only glibc is libc.so.6 (musl's is libc.musl-*.so.1): elsewhere this throws and nothing changes.
+    const mallopt = koffi.load('libc.so.6').func('int mallopt(int param, int value)');
+    if (mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) !== 1) return { applied: false, reason: 'mallopt refused' };
+    return { applied: true, thresholdBytes: MMAP_THRESHOLD_BYTES };
+  } catch (err) {
+    return { applied: false, reason: `glibc's mallopt is not reachable: ${(err as Error).message}` };
+  }
+}
