@@ -12,6 +12,10 @@ export const MMAP_THRESHOLD_BYTES = 32 * 1024;
 
 export type MallocTuning = { applied: true; thresholdBytes: number } | { applied: false; reason: string };
 
+/** Why nothing was done when low-memory mode is off, or glibc was given a threshold (no warning for either). */
+export const NOT_LOW_MEMORY = 'not in low-memory mode (ROLECALL_LOW_MEMORY)';
+export const THRESHOLD_GIVEN = "glibc's mmap threshold is set in the environment";
+
 let outcome: MallocTuning | undefined;
 
 /**
@@ -31,9 +35,9 @@ export function tuneGlibcMalloc(env: NodeJS.ProcessEnv = process.env): MallocTun
 }
 
 function apply(env: NodeJS.ProcessEnv): MallocTuning {
-  if (!lowMemoryRequested(env)) return { applied: false, reason: 'not in low-memory mode (ROLECALL_LOW_MEMORY)' };
+  if (!lowMemoryRequested(env)) return { applied: false, reason: NOT_LOW_MEMORY };
   if (env.MALLOC_MMAP_THRESHOLD_ !== undefined || env.GLIBC_TUNABLES?.includes('mmap_threshold')) {
-    return { applied: false, reason: "glibc's mmap threshold is set in the environment" };
+    return { applied: false, reason: THRESHOLD_GIVEN };
   }
   if (process.platform !== 'linux') return { applied: false, reason: `not Linux (${process.platform})` };
   try {
