@@ -10,11 +10,13 @@ const M_MMAP_THRESHOLD = -3;
  */
 export const MMAP_THRESHOLD_BYTES = 32 * 1024;
 
-export type MallocTuning = { applied: true; thresholdBytes: number } | { applied: false; reason: string };
-
-/** Why nothing was done when low-memory mode is off, or glibc was given a threshold (no warning for either). */
-export const NOT_LOW_MEMORY = 'not in low-memory mode (ROLECALL_LOW_MEMORY)';
-export const THRESHOLD_GIVEN = "glibc's mmap threshold is set in the environment";
+/**
+ * `left`: nothing to do (low-memory mode off, or glibc given a threshold of its own); `unavailable`: asked for, but
+ * this process cannot set it (worth telling the user).
+ */
+export type MallocTuning =
+  | { status: 'applied'; thresholdBytes: number }
+  | { status: 'left' | 'unavailable'; reason: string };
 
 let outcome: MallocTuning | undefined;
 
@@ -35,18 +37,19 @@ export function tuneGlibcMalloc(env: NodeJS.ProcessEnv = process.env): MallocTun
 }
 
 function apply(env: NodeJS.ProcessEnv): MallocTuning {
-  if (!lowMemoryRequested(env)) return { applied: false, reason: NOT_LOW_MEMORY };
+  if (!lowMemoryRequested(env)) return { status: 'left', reason: 'not in low-memory mode (ROLECALL_LOW_MEMORY)' };
   if (env.MALLOC_MMAP_THRESHOLD_ !== undefined || env.GLIBC_TUNABLES?.includes('mmap_threshold')) {
-    return { applied: false, reason: THRESHOLD_GIVEN };
+    return { status: 'left', reason: "glibc's mmap threshold is set in the environment" };
   }
-  if (process.platform !== 'linux') return { applied: false, reason: `not Linux (${process.platform})` };
+  if (process.platform !== 'linux') return { status: 'unavailable', reason: `not Linux (${process.platform})` };
   try {
     const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
     // Only glibc is libc.so.6 (musl's is libc.musl-*.so.1): elsewhere this throws and nothing changes.
     const mallopt = koffi.load('libc.so.6').func('int mallopt(int param, int value)');
-    if (mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) !== 1) return { applied: false, reason: 'mallopt refused' };
-    return { applied: true, thresholdBytes: MMAP_THRESHOLD_BYTES };
+    if (mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) !== 1)
+      return { status: 'unavailable', reason: 'mallopt refused' };
+    return { status: 'applied', thresholdBytes: MMAP_THRESHOLD_BYTES };
   } catch (err) {
-    return { applied: false, reason: `glibc's mallopt is not reachable: ${(err as Error).message}` };
+    return { status: 'unavailable', reason: `glibc's mallopt is not reachable: ${(err as Error).message}` };
   }
 }

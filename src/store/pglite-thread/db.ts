@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { createLogger } from '../../log/logger.js';
 import { startModuleWorker } from '../../util/module-worker.js';
 import type { Db } from '../db.js';
-import { NOT_LOW_MEMORY, THRESHOLD_GIVEN, tuneGlibcMalloc } from '../glibc-malloc.js';
+import { tuneGlibcMalloc } from '../glibc-malloc.js';
 import type { EmbeddedOpenOptions } from '../pglite-create.js';
 import { logInitdbFallback, templateForNewStore } from '../pglite-template.js';
 import { deserializeError, type WorkerReply, type WorkerRequest, type WorkerSetup } from './protocol.js';
@@ -134,7 +134,7 @@ async function waitReady(worker: Worker): Promise<Ready> {
 export async function openPgliteThreadDb(dataDir?: string, options: EmbeddedOpenOptions = {}): Promise<Db> {
   // In low-memory mode, before PGlite's WebAssembly is compiled: the compiler's memory goes back once it is done.
   const tuning = tuneGlibcMalloc();
-  if (!tuning.applied && tuning.reason !== NOT_LOW_MEMORY && tuning.reason !== THRESHOLD_GIVEN) {
+  if (tuning.status === 'unavailable') {
     (options.log ?? createLogger()).warn(
       { reason: tuning.reason },
       "low-memory mode: glibc's mmap threshold left as it is (the heap growth still applies)",

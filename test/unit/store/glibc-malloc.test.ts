@@ -16,7 +16,7 @@ function probe(env: NodeJS.ProcessEnv) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return JSON.parse(out) as {
-    tuning: { applied: boolean; thresholdBytes?: number; reason?: string };
+    tuning: { status: string; thresholdBytes?: number; reason?: string };
     before: number;
     after: number;
     again: boolean;
@@ -26,7 +26,7 @@ function probe(env: NodeJS.ProcessEnv) {
 describe.runIf(glibc)("glibc's mmap threshold in low-memory mode, fixed before the embedded store opens", () => {
   it('gives blocks of 32 KiB and more mappings of their own with ROLECALL_LOW_MEMORY=on, once per process', () => {
     const r = probe({ ROLECALL_LOW_MEMORY: 'on' });
-    expect(r.tuning).toEqual({ applied: true, thresholdBytes: 32 * 1024 });
+    expect(r.tuning).toEqual({ status: 'applied', thresholdBytes: 32 * 1024 });
     // Without the threshold none of 200 blocks of 48 KiB is mapped; with it, all that the heap's free top cannot hold.
     expect(r.before).toBe(0);
     expect(r.after).toBeGreaterThanOrEqual(100);
@@ -35,11 +35,11 @@ describe.runIf(glibc)("glibc's mmap threshold in low-memory mode, fixed before t
   it('leaves glibc alone by default, when low-memory mode is off, and when glibc is given its own threshold', () => {
     for (const env of [{}, { ROLECALL_LOW_MEMORY: 'off' }, { ROLECALL_LOW_MEMORY: 'sometimes' }]) {
       const r = probe(env);
-      expect(r.tuning).toEqual({ applied: false, reason: 'not in low-memory mode (ROLECALL_LOW_MEMORY)' });
+      expect(r.tuning).toEqual({ status: 'left', reason: 'not in low-memory mode (ROLECALL_LOW_MEMORY)' });
       expect(r.after).toBe(0);
     }
     const own = probe({ ROLECALL_LOW_MEMORY: 'on', MALLOC_MMAP_THRESHOLD_: String(1024 * 1024) });
-    expect(own.tuning).toEqual({ applied: false, reason: "glibc's mmap threshold is set in the environment" });
+    expect(own.tuning).toEqual({ status: 'left', reason: "glibc's mmap threshold is set in the environment" });
     expect(own.after).toBe(0);
   });
 });
