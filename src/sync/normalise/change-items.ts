@@ -205,12 +205,57 @@ export function labelList(value: string | null | undefined): string[] {
   return value ? value.split(' ').filter(Boolean) : [];
 }
 
-/** What a labels item changed: the labels it added and removed, in the order Jira lists them. */
+/**
+ * What a labels item changed: the labels it added and removed, in the order Jira lists them. Automation grows a
+ * list a label at a time, and an issue's changelog then repeats a list of hundreds in every item: only the part
+ * where the two texts differ is split, and the labels both texts list around it count as in both lists.
+ */
 export function labelChange(
   fromText: string | null | undefined,
   toText: string | null | undefined,
 ): { added: string[]; removed: string[] } {
-  const from = new Set(labelList(fromText));
-  const to = new Set(labelList(toText));
-  return { added: [...to].filter((l) => !from.has(l)), removed: [...from].filter((l) => !to.has(l)) };
+  const from = fromText ?? '';
+  const to = toText ?? '';
+  if (from === to) return { added: [], removed: [] };
+  const { start, fromEnd, toEnd } = differingSpan(from, to);
+  const fromMiddle = new Set(labelList(from.slice(start, fromEnd)));
+  const toMiddle = new Set(labelList(to.slice(start, toEnd)));
+  const shared = (label: string) => hasLabel(from, label, 0, start) || hasLabel(from, label, fromEnd, from.length);
+  return {
+    added: [...toMiddle].filter((l) => !fromMiddle.has(l) && !shared(l)),
+    removed: [...fromMiddle].filter((l) => !toMiddle.has(l) && !shared(l)),
+  };
+}
+
+/**
+ * Where two label texts differ, in whole labels: both share `[0, start)`, which is empty or ends with a space, and
+ * the text after `fromEnd` (`toEnd` in `to`), which is empty or starts with a space.
+ */
+function differingSpan(from: string, to: string): { start: number; fromEnd: number; toEnd: number } {
+  let common = 0;
+  const shorter = Math.min(from.length, to.length);
+  while (common < shorter && from.charCodeAt(common) === to.charCodeAt(common)) common++;
+  const start = common === 0 ? 0 : from.lastIndexOf(' ', common - 1) + 1;
+  let tail = 0;
+  while (
+    tail < from.length - start &&
+    tail < to.length - start &&
+    from.charCodeAt(from.length - 1 - tail) === to.charCodeAt(to.length - 1 - tail)
+  ) {
+    tail++;
+  }
+  if (tail > 0) {
+    const space = from.indexOf(' ', from.length - tail);
+    tail = space === -1 ? 0 : from.length - space;
+  }
+  return { start, fromEnd: from.length - tail, toEnd: to.length - tail };
+}
+
+/** Whether `label` is one of the space-separated labels in `text[begin, end)`. */
+function hasLabel(text: string, label: string, begin: number, end: number): boolean {
+  for (let at = text.indexOf(label, begin); at !== -1 && at + label.length <= end; at = text.indexOf(label, at + 1)) {
+    const after = at + label.length;
+    if ((at === begin || text[at - 1] === ' ') && (after === end || text[after] === ' ')) return true;
+  }
+  return false;
 }
