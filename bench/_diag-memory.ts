@@ -1,7 +1,9 @@
 /**
  * Diagnostics for issue 17 (not a benchmark): one site, the compiled sync child run under several settings, with
  * where the memory was at the peak. `tsx bench/_diag-memory.ts [issues] [variant…]`, a variant being `default`,
- * `low` (docs/deployment.md's settings) or `NODE_OPTIONS=…` (values with spaces quoted).
+ * `low` (docs/deployment.md's settings) or `K=V;K2=V2` (environment variables of the child). With
+ * `DIAG_SNAPSHOT_AT_MS=n`, a heap snapshot n ms into each sync; with `DIAG_ALLOC_PROFILE=1`, each sync's sampled
+ * allocations (`/tmp/diag-memory-<variant>.heapprofile`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,6 +63,9 @@ try {
                 file: `/tmp/diag-memory-${variant.replace(/\W+/g, '_')}.heapsnapshot`,
               },
             }
+          : {}),
+        ...(process.env.DIAG_ALLOC_PROFILE
+          ? { allocationProfile: `/tmp/diag-memory-${variant.replace(/\W+/g, '_')}.heapprofile` }
           : {}),
       };
       const r = await child.request<SyncChildReply>({ type: 'sync', request });

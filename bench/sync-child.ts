@@ -2,6 +2,8 @@
  * Child process for the memory benchmark: one full sync into an on-disk PGlite store, then this process's
  * peak RSS (a fresh process: the peak belongs to this sync alone). `memory.ts` runs it compiled, as deployed.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { writeHeapSnapshot } from 'node:v8';
 import { limitSyncHeapGrowth } from '../src/cli/heap-growth.js';
@@ -22,6 +24,11 @@ export interface SyncChildRequest {
   trace?: boolean;
   /** Diagnostics: write a heap snapshot of the main thread this long into the sync (`v8.writeHeapSnapshot`). */
   heapSnapshot?: { atMs: number; file: string };
+  /**
+   * Diagnostics: write the main thread's sampled allocations over the sync, garbage included, to this file (a
+   * `.heapprofile` that Chrome's DevTools open): where the sync allocates, not what it keeps.
+   */
+  allocationProfile?: string;
 }
 
 export interface SyncChildTrace {
@@ -58,6 +65,28 @@ export interface SyncChildReply {
 
 const SAMPLE_MS = 100;
 
+/** V8's sampling heap profiler, keeping the samples of objects already collected. */
+class AllocationProfile {
+  private constructor(private readonly session: Session) {}
+
+  static async start(): Promise<AllocationProfile> {
+    const session = new Session();
+    session.connect();
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 64 * 1024,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    return new AllocationProfile(session);
+  }
+
+  async stop(file: string): Promise<void> {
+    const { profile } = await this.session.post('HeapProfiler.stopSampling');
+    writeFileSync(file, JSON.stringify(profile));
+    this.session.disconnect();
+  }
+}
+
 /** As `rolecall sync` (bin/rolecall.js) sets it: this process stands in for one. */
 const heapGrowthPercent = limitSyncHeapGrowth(['sync']);
 
@@ -90,6 +119,7 @@ serveParent(async (msg: ChildMessage) => {
       for (const e of list.getEntries()) mainGcMs += e.duration;
     });
     gcs.observe({ entryTypes: ['gc'] });
+    const allocations = req.allocationProfile ? await AllocationProfile.start() : undefined;
     const t = performance.now();
     const cpuBefore = process.cpuUsage();
     // rolecall.yaml stops at 100 requests/s; memory is about streaming, not rate, so let the client go faster.
@@ -103,6 +133,7 @@ serveParent(async (msg: ChildMessage) => {
     });
     const ms = performance.now() - t;
     const cpu = process.cpuUsage(cpuBefore);
+    if (allocations && req.allocationProfile) await allocations.stop(req.allocationProfile);
     if (!summary.ok) throw new Error(`sync failed: ${JSON.stringify(summary.projects.filter((p) => !p.ok))}`);
     const reply: SyncChildReply = {
       storeOrigin,

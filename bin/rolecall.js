@@ -8,8 +8,8 @@ if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('rolecall: the CLI is not built yet. Run `npm install` (or `npm run build`) first.\n');
   process.exit(1);
 }
-// Before anything allocates: ROLECALL_HEAP_GROWTH_PERCENT, if set, limits a syncing process's heap growth
-// (src/cli/heap-growth.ts).
+// Before anything allocates: a syncing process keeps its heap within 2× what is alive, or what
+// ROLECALL_HEAP_GROWTH_PERCENT says (src/cli/heap-growth.ts).
 try {
   const { limitSyncHeapGrowth } = await import(new URL('../dist/src/cli/heap-growth.js', import.meta.url).href);
   limitSyncHeapGrowth();

@@ -1,7 +1,7 @@
 /**
- * `ROLECALL_LOW_MEMORY=on`: a process that syncs into the embedded store trades some CPU for memory, with settings
- * it can make itself once running (docs/deployment.md, "Memory of the embedded store"): V8's heap kept within 2×
- * what is alive (`src/cli/heap-growth.ts`) and glibc's mmap threshold fixed at 32 KiB (`src/store/glibc-malloc.ts`).
+ * `ROLECALL_LOW_MEMORY=on`: a process that syncs into the embedded store trades CPU for memory with a setting it can
+ * make itself once running (docs/deployment.md, "Memory of the embedded store"): glibc's mmap threshold fixed at
+ * 32 KiB (`src/store/glibc-malloc.ts`). V8's heap is kept within 2× what is alive either way (`src/cli/heap-growth.ts`).
  * Anything but on/off (1/0, true/false, yes/no) is off, with a warning.
  */
 export function lowMemoryRequested(env: NodeJS.ProcessEnv = process.env): boolean {

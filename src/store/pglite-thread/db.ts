@@ -137,7 +137,7 @@ export async function openPgliteThreadDb(dataDir?: string, options: EmbeddedOpen
   if (tuning.status === 'unavailable') {
     (options.log ?? createLogger()).warn(
       { reason: tuning.reason },
-      "low-memory mode: glibc's mmap threshold left as it is (the heap growth still applies)",
+      "low-memory mode: glibc's mmap threshold left as it is",
     );
   }
   const template = await templateForNewStore(dataDir);
