@@ -32,20 +32,25 @@ let outcome: MallocTuning | undefined;
  * koffi), and not when glibc's own `MALLOC_MMAP_THRESHOLD_` is set.
  */
 export function tuneGlibcMalloc(env: NodeJS.ProcessEnv = process.env): MallocTuning {
-  outcome ??= apply(env);
+  outcome ??= applyMallocTuning(env);
   return outcome;
 }
 
-function apply(env: NodeJS.ProcessEnv): MallocTuning {
+/** What `tuneGlibcMalloc` does, each call (the platform and C library as parameters, for the cases this is not). */
+export function applyMallocTuning(
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+  libc = 'libc.so.6',
+): MallocTuning {
   if (!lowMemoryRequested(env)) return { status: 'left', reason: 'not in low-memory mode (ROLECALL_LOW_MEMORY)' };
   if (env.MALLOC_MMAP_THRESHOLD_ !== undefined || env.GLIBC_TUNABLES?.includes('mmap_threshold')) {
     return { status: 'left', reason: "glibc's mmap threshold is set in the environment" };
   }
-  if (process.platform !== 'linux') return { status: 'unavailable', reason: `not Linux (${process.platform})` };
+  if (platform !== 'linux') return { status: 'unavailable', reason: `not Linux (${platform})` };
   try {
     const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
     // Only glibc is libc.so.6 (musl's is libc.musl-*.so.1): elsewhere this throws and nothing changes.
-    const mallopt = koffi.load('libc.so.6').func('int mallopt(int param, int value)');
+    const mallopt = koffi.load(libc).func('int mallopt(int param, int value)');
     if (mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) !== 1)
       return { status: 'unavailable', reason: 'mallopt refused' };
     return { status: 'applied', thresholdBytes: MMAP_THRESHOLD_BYTES };

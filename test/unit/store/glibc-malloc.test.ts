@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { applyMallocTuning } from '../../../src/store/glibc-malloc.js';
 
 const ENTRY = fileURLToPath(new URL('../../helpers/malloc-probe-entry.ts', import.meta.url));
 const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
@@ -41,5 +42,20 @@ describe.runIf(glibc)("glibc's mmap threshold in low-memory mode, fixed before t
     const own = probe({ ROLECALL_LOW_MEMORY: 'on', MALLOC_MMAP_THRESHOLD_: String(1024 * 1024) });
     expect(own.tuning).toEqual({ status: 'left', reason: "glibc's mmap threshold is set in the environment" });
     expect(own.after).toBe(0);
+  });
+});
+
+describe('low-memory mode where the mmap threshold cannot be set', () => {
+  it('says it is unavailable and why: not Linux, or no glibc (musl names its C library otherwise)', () => {
+    expect(applyMallocTuning({ ROLECALL_LOW_MEMORY: 'on' }, 'darwin')).toEqual({
+      status: 'unavailable',
+      reason: 'not Linux (darwin)',
+    });
+    const musl = applyMallocTuning({ ROLECALL_LOW_MEMORY: 'on' }, 'linux', 'libc.musl-x86_64.so.1');
+    expect(musl.status).toBe('unavailable');
+    expect(musl).toHaveProperty('reason', expect.stringMatching(/^glibc's mallopt is not reachable: /));
+  });
+  it('is not asked for when low-memory mode is off, whatever the platform', () => {
+    expect(applyMallocTuning({}, 'darwin').status).toBe('left');
   });
 });
