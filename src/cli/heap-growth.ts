@@ -11,10 +11,10 @@ const SYNCING_COMMANDS = new Set(['sync', 'worker', 'demo']);
  * up to 4× what survived the last full collection before it collects again. A sync keeps 40–60 MiB alive and
  * allocates gigabytes, so its heap swung up to ~200 MiB; at 2× it stays near 120 MiB, ~80 MiB less at the sync's
  * peak. Since the sync stopped re-splitting automation's label lists (a third less garbage), the extra
- * collections are lost in the noise of a 20,000-issue sync (docs/deployment.md, "Memory of the embedded store"), so
- * 2× is the default for `sync`, `worker` and `demo`. `ROLECALL_HEAP_GROWTH_PERCENT` sets another (`30`: 1.3×, at a CPU cost
- * on two cores; `0`: V8's own). `--heap-growing-percent` is read at every collection, so it takes effect when set
- * at run time, and unlike `--max-old-space-size` it is no ceiling. V8 flags are per process: the store's thread
+ * collections are lost in the noise of a 20,000-issue sync (docs/deployment.md, "Memory of the embedded store"),
+ * so 2× is the default for `sync`, `worker` and `demo`. `ROLECALL_HEAP_GROWTH_PERCENT` sets another (`30`: 1.3×,
+ * at a CPU cost on two cores; `0`: V8's own). `--heap-growing-percent` is read at every collection, so it takes
+ * effect when set at run time, and unlike `--max-old-space-size` it is no ceiling. V8 flags are per process: the store's thread
  * collects the same way. A `--heap-growing-percent` given to node itself wins. Returns the percentage set, if any.
  */
 export function limitSyncHeapGrowth(
