@@ -46,6 +46,26 @@ describe('labelChange', () => {
     );
   });
 
+  it('is what comparing the whole lists gives when many labels differ (the shared text split once)', () => {
+    const many = fc
+      .array(fc.integer({ min: 0, max: 40 }), { maxLength: 40 })
+      .map((ns) => ns.map((n) => `l${n}`).join(' '));
+    fc.assert(
+      fc.property(many, many, many, many, (head, middle, other, tail) => {
+        const from = `${head} ${middle} ${tail}`;
+        const to = `${head} ${other} ${tail}`;
+        expect(labelChange(from, to)).toEqual(byWholeLists(from, to));
+      }),
+      { numRuns: 2000 },
+    );
+    const shared = Array.from({ length: 30 }, (_, i) => `s${i}`).join(' ');
+    const before = Array.from({ length: 20 }, (_, i) => `b${i}`).join(' ');
+    const after = `${Array.from({ length: 20 }, (_, i) => `a${i}`).join(' ')} s3 s29`;
+    expect(labelChange(`x ${before} ${shared}`, `x ${after} ${shared}`)).toEqual(
+      byWholeLists(`x ${before} ${shared}`, `x ${after} ${shared}`),
+    );
+  });
+
   it('finds the one label automation added to a long list, and a label both lists repeat is no change', () => {
     const before = Array.from({ length: 300 }, (_, i) => `sync-${i}`).join(' ');
     expect(labelChange(before, `${before} sync-300`)).toEqual({ added: ['sync-300'], removed: [] });

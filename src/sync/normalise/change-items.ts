@@ -220,11 +220,23 @@ export function labelChange(
   const { start, fromEnd, toEnd } = differingSpan(from, to);
   const fromMiddle = new Set(labelList(from.slice(start, fromEnd)));
   const toMiddle = new Set(labelList(to.slice(start, toEnd)));
-  const shared = (label: string) => hasLabel(from, label, 0, start) || hasLabel(from, label, fromEnd, from.length);
-  return {
-    added: [...toMiddle].filter((l) => !fromMiddle.has(l) && !shared(l)),
-    removed: [...fromMiddle].filter((l) => !toMiddle.has(l) && !shared(l)),
-  };
+  const added = [...toMiddle].filter((l) => !fromMiddle.has(l));
+  const removed = [...fromMiddle].filter((l) => !toMiddle.has(l));
+  if (added.length + removed.length === 0) return { added, removed };
+  const shared = sharedLabels(from.slice(0, start), from.slice(fromEnd), added.length + removed.length);
+  return { added: added.filter((l) => !shared(l)), removed: removed.filter((l) => !shared(l)) };
+}
+
+/** Past this many labels to look up, the shared text is split once rather than searched for each. */
+const SEARCHED_LABELS = 8;
+
+/** Whether a label is listed in the text both sides share (before and after where they differ). */
+function sharedLabels(head: string, tail: string, lookups: number): (label: string) => boolean {
+  if (lookups > SEARCHED_LABELS) {
+    const all = new Set([...labelList(head), ...labelList(tail)]);
+    return (label) => all.has(label);
+  }
+  return (label) => hasLabel(head, label) || hasLabel(tail, label);
 }
 
 /**
@@ -251,11 +263,11 @@ function differingSpan(from: string, to: string): { start: number; fromEnd: numb
   return { start, fromEnd: from.length - tail, toEnd: to.length - tail };
 }
 
-/** Whether `label` is one of the space-separated labels in `text[begin, end)`. */
-function hasLabel(text: string, label: string, begin: number, end: number): boolean {
-  for (let at = text.indexOf(label, begin); at !== -1 && at + label.length <= end; at = text.indexOf(label, at + 1)) {
+/** Whether `label` is one of the space-separated labels in `text`. */
+function hasLabel(text: string, label: string): boolean {
+  for (let at = text.indexOf(label); at !== -1; at = text.indexOf(label, at + 1)) {
     const after = at + label.length;
-    if ((at === begin || text[at - 1] === ' ') && (after === end || text[after] === ' ')) return true;
+    if ((at === 0 || text[at - 1] === ' ') && (after === text.length || text[after] === ' ')) return true;
   }
   return false;
 }
