@@ -67,9 +67,12 @@ const SAMPLE_MS = 100;
 
 /** V8's sampling heap profiler, keeping the samples of objects already collected. */
 class AllocationProfile {
-  private constructor(private readonly session: Session) {}
+  private constructor(
+    private readonly session: Session,
+    private readonly file: string,
+  ) {}
 
-  static async start(): Promise<AllocationProfile> {
+  static async start(file: string): Promise<AllocationProfile> {
     const session = new Session();
     session.connect();
     await session.post('HeapProfiler.startSampling', {
@@ -77,12 +80,12 @@ class AllocationProfile {
       includeObjectsCollectedByMajorGC: true,
       includeObjectsCollectedByMinorGC: true,
     });
-    return new AllocationProfile(session);
+    return new AllocationProfile(session, file);
   }
 
-  async stop(file: string): Promise<void> {
+  async stop(): Promise<void> {
     const { profile } = await this.session.post('HeapProfiler.stopSampling');
-    writeFileSync(file, JSON.stringify(profile));
+    writeFileSync(this.file, JSON.stringify(profile));
     this.session.disconnect();
   }
 }
@@ -119,7 +122,7 @@ serveParent(async (msg: ChildMessage) => {
       for (const e of list.getEntries()) mainGcMs += e.duration;
     });
     gcs.observe({ entryTypes: ['gc'] });
-    const allocations = req.allocationProfile ? await AllocationProfile.start() : undefined;
+    const allocations = req.allocationProfile ? await AllocationProfile.start(req.allocationProfile) : undefined;
     const t = performance.now();
     const cpuBefore = process.cpuUsage();
     // rolecall.yaml stops at 100 requests/s; memory is about streaming, not rate, so let the client go faster.
@@ -133,7 +136,7 @@ serveParent(async (msg: ChildMessage) => {
     });
     const ms = performance.now() - t;
     const cpu = process.cpuUsage(cpuBefore);
-    if (allocations && req.allocationProfile) await allocations.stop(req.allocationProfile);
+    await allocations?.stop();
     if (!summary.ok) throw new Error(`sync failed: ${JSON.stringify(summary.projects.filter((p) => !p.ok))}`);
     const reply: SyncChildReply = {
       storeOrigin,

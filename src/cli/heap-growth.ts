@@ -14,8 +14,9 @@ const SYNCING_COMMANDS = new Set(['sync', 'worker', 'demo']);
  * collections are lost in the noise of a 20,000-issue sync (docs/deployment.md, "Memory of the embedded store"),
  * so 2× is the default for `sync`, `worker` and `demo`. `ROLECALL_HEAP_GROWTH_PERCENT` sets another (`30`: 1.3×,
  * at a CPU cost on two cores; `0`: V8's own). `--heap-growing-percent` is read at every collection, so it takes
- * effect when set at run time, and unlike `--max-old-space-size` it is no ceiling. V8 flags are per process: the store's thread
- * collects the same way. A `--heap-growing-percent` given to node itself wins. Returns the percentage set, if any.
+ * effect when set at run time, and unlike `--max-old-space-size` it is no ceiling. V8 flags are per process: the
+ * store's thread collects the same way. A `--heap-growing-percent` given to node itself wins. Returns the
+ * percentage set, if any.
  */
 export function limitSyncHeapGrowth(
   argv: readonly string[] = process.argv.slice(2),

@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { lowMemoryRequested } from '../util/low-memory.js';
 
 /** `M_MMAP_THRESHOLD` of glibc's `mallopt` (malloc.h). */
 const M_MMAP_THRESHOLD = -3;
@@ -19,6 +18,21 @@ export type MallocTuning =
   | { status: 'left' | 'unavailable'; reason: string };
 
 let outcome: MallocTuning | undefined;
+
+/**
+ * `ROLECALL_LOW_MEMORY=on`, low-memory mode (docs/deployment.md): this threshold is all it sets. Anything but on/off
+ * (1/0, true/false, yes/no) is off, with a warning.
+ */
+function lowMemoryRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+  const raw = env.ROLECALL_LOW_MEMORY?.trim();
+  if (!raw) return false;
+  const value = raw.toLowerCase();
+  if (['on', '1', 'true', 'yes'].includes(value)) return true;
+  if (!['off', '0', 'false', 'no'].includes(value)) {
+    process.emitWarning(`ROLECALL_LOW_MEMORY=${raw} is neither on nor off: treated as off`);
+  }
+  return false;
+}
 
 /**
  * Opening the embedded store compiles PGlite's WebAssembly, and V8's optimising compiler works in many short-lived
