@@ -11,8 +11,9 @@ RUN node dist/src/store/prepare-pglite-template.js
 
 FROM node:20-slim
 ENV NODE_ENV=production
-# Fewer glibc malloc arenas: a syncing process into the embedded store peaks ~15-50 MiB lower (docs/deployment.md).
-ENV MALLOC_ARENA_MAX=2
+# One glibc malloc arena, as `rolecall sync` relaunches itself with outside the image: a process syncing into the
+# embedded store peaks ~60 MiB lower (docs/deployment.md, "Memory of the embedded store").
+ENV MALLOC_ARENA_MAX=1
 WORKDIR /app
 COPY --from=build --chown=node:node /app /app
 USER node

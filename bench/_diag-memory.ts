@@ -1,13 +1,14 @@
 /**
  * Diagnostics for issue 17 (not a benchmark): one site, the compiled sync child run under several settings, with
- * where the memory was at the peak. `tsx bench/_diag-memory.ts [issues] [variant…]`, a variant being `default`,
- * `low` (docs/deployment.md's settings) or `K=V;K2=V2` (environment variables of the child). With
- * `DIAG_SNAPSHOT_AT_MS=n`, a heap snapshot n ms into each sync; with `DIAG_ALLOC_PROFILE=1`, each sync's sampled
- * allocations (`/tmp/diag-memory-<variant>.heapprofile`).
+ * where the memory was at the peak. `tsx bench/_diag-memory.ts [issues] [variant…]`, a variant being `default` (as
+ * `rolecall sync` runs once relaunched), `low` (docs/deployment.md's low-memory mode), `bare` (no variables) or
+ * `K=V;K2=V2` (the child's variables). With `DIAG_SNAPSHOT_AT_MS=n`, a heap snapshot n ms into each sync; with
+ * `DIAG_ALLOC_PROFILE=1`, each sync's sampled allocations (`/tmp/diag-memory-<variant>.heapprofile`).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { syncLaunchVariables } from '../src/cli/malloc-arenas.js';
 import { BenchChild } from './child.js';
 import { mib } from './harness.js';
 import { compileChild, LOW_MEMORY_ENV } from './memory.js';
@@ -20,8 +21,9 @@ const variants = process.argv.slice(3);
 if (variants.length === 0) variants.push('default');
 
 function envOf(v: string): NodeJS.ProcessEnv {
-  if (v === 'default') return {};
-  if (v === 'low') return LOW_MEMORY_ENV;
+  if (v === 'default') return syncLaunchVariables();
+  if (v === 'low') return { ...syncLaunchVariables(), ...LOW_MEMORY_ENV };
+  if (v === 'bare') return {};
   const env: NodeJS.ProcessEnv = {};
   for (const part of v.split(';')) {
     const eq = part.indexOf('=');

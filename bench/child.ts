@@ -5,11 +5,21 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { RELAUNCHED_VARIABLE } from '../src/cli/malloc-arenas.js';
 
 export interface ChildMessage {
   id?: number;
   type: string;
   [key: string]: unknown;
+}
+
+/**
+ * This process's variables without what its relaunch as a sync added (bench/run.ts): a child runs as it would have
+ * before, unless its own `env` says otherwise.
+ */
+function inheritedEnvironment(): NodeJS.ProcessEnv {
+  if (process.env[RELAUNCHED_VARIABLE] === undefined) return process.env;
+  return { ...process.env, MALLOC_ARENA_MAX: undefined, [RELAUNCHED_VARIABLE]: undefined };
 }
 
 /** A forked `bench/<name>.ts` that answers requests by id. */
@@ -52,7 +62,7 @@ export class BenchChild {
         ...(options.compiled ? [] : ['--import', 'tsx']),
         ...(options.maxOldSpaceMb ? [`--max-old-space-size=${options.maxOldSpaceMb}`] : []),
       ],
-      env: { ...process.env, ...options.env },
+      env: { ...inheritedEnvironment(), ...options.env },
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     });
     return new BenchChild(child);

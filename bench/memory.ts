@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { syncLaunchVariables } from '../src/cli/malloc-arenas.js';
 import { prepareSharedTemplate } from '../src/store/pglite-template.js';
 import { BenchChild } from './child.js';
 import { atMost, type BenchResult, info, mib, progress, round } from './harness.js';
@@ -101,6 +102,7 @@ function runMetrics(name: string, r: Run): Record<string, number | string> {
     [`${name}MainHeapMaxMiB`]: round(mib(r.mainHeapMaxBytes), 1),
     [`${name}HeapUsedAfterMiB`]: round(mib(r.heapUsedAfterBytes), 1),
     [`${name}HeapGrowthPercent`]: r.heapGrowthPercent ?? 'v8 default',
+    [`${name}MallocArenaMax`]: r.mallocArenaMax ?? 'glibc default',
     [`${name}PeakAboveOpenStoreMiB`]: round(mib(r.peakRssBytes - r.rssBeforeBytes), 1),
   };
 }
@@ -161,7 +163,9 @@ export async function benchMemory(opts: MemoryBenchOptions): Promise<BenchResult
   progress('memory: compiling the sync child');
   const { module, outDir } = compileChild();
   try {
-    const envs = (issues: number) => (issues === BUDGET_ISSUES ? [{}, LOW_MEMORY_ENV] : [{}]);
+    // Each child starts as `rolecall sync` runs once it has relaunched itself (one malloc arena on glibc).
+    const launch = syncLaunchVariables();
+    const envs = (issues: number) => (issues === BUDGET_ISSUES ? [launch, { ...launch, ...LOW_MEMORY_ENV }] : [launch]);
     const [small, smallLow] = await syncsOf(opts.small, module, envs(opts.small));
     const [large, largeLow] = await syncsOf(opts.large, module, envs(opts.large));
     return report(opts, { small: small as Run, large: large as Run, lowMemory: smallLow ?? largeLow }, templateMs);

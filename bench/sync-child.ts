@@ -60,6 +60,8 @@ export interface SyncChildReply {
   heapUsedAfterBytes: number;
   /** `--heap-growing-percent` as the CLI set it (null: V8's own growth). */
   heapGrowthPercent: number | null;
+  /** glibc's `MALLOC_ARENA_MAX` this process started with (null: glibc's own, up to 8 per core). */
+  mallocArenaMax: string | null;
   trace?: SyncChildTrace;
 }
 
@@ -154,6 +156,7 @@ serveParent(async (msg: ChildMessage) => {
       mainHeapMaxBytes,
       heapUsedAfterBytes: process.memoryUsage().heapUsed,
       heapGrowthPercent: heapGrowthPercent ?? null,
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? null,
       ...(tracer ? { trace: { atOpen, atPeak: tracer.atPeak, samples: tracer.samples } } : {}),
     };
     return reply as unknown as Record<string, unknown>;

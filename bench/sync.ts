@@ -333,6 +333,7 @@ async function benchSize(n: number, opts: SyncBenchOptions): Promise<BenchResult
         issuesOver200Pct: round((100 * histories.filter((h) => h > 200).length) / Math.max(1, issues), 2),
         siteRequestsPerSecond: SITE_LIMITS.requestsPerSecond,
         siteLatencyMs: SITE_LIMITS.latencyMs,
+        mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? 'glibc default',
         lowerBoundMs: lb.wallMs,
         lowerBoundRequests: lb.requests,
         lowerBoundStrategy: lb.strategy,
@@ -398,7 +399,8 @@ async function benchSize(n: number, opts: SyncBenchOptions): Promise<BenchResult
 export async function benchSync(opts: SyncBenchOptions): Promise<BenchResult[]> {
   const out: BenchResult[] = [];
   // As `rolecall sync` runs (src/cli/heap-growth.ts): the heap kept near what is alive, at its CPU cost. V8 flags
-  // are per process, so the default comes back for the benchmarks after this one.
+  // are per process, so the default comes back for the benchmarks after this one. (bench/run.ts has relaunched this
+  // process with one malloc arena, as the CLI does.)
   limitSyncHeapGrowth(['sync'], process.env, []);
   try {
     for (const n of opts.sizes) out.push(await benchSize(n, opts));

@@ -8,8 +8,16 @@ if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write('rolecall: the CLI is not built yet. Run `npm install` (or `npm run build`) first.\n');
   process.exit(1);
 }
-// Before anything allocates: a syncing process keeps its heap within 2× what is alive, or what
+// Before anything else: a process that syncs restarts itself in place with one glibc malloc arena
+// (src/cli/malloc-arenas.ts), then keeps its heap within 2× what is alive, or what
 // ROLECALL_HEAP_GROWTH_PERCENT says (src/cli/heap-growth.ts).
+try {
+  const { relaunchWithSyncArenas } = await import(new URL('../dist/src/cli/malloc-arenas.js', import.meta.url).href);
+  relaunchWithSyncArenas();
+} catch (err) {
+  // A build older than the arena setting runs without it.
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+}
 try {
   const { limitSyncHeapGrowth } = await import(new URL('../dist/src/cli/heap-growth.js', import.meta.url).href);
   limitSyncHeapGrowth();

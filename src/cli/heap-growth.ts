@@ -1,10 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
+import { isSyncingProcess } from './syncing-process.js';
 
 /** How far a syncing process lets V8's heap outgrow what is alive, unless `ROLECALL_HEAP_GROWTH_PERCENT` says. */
 export const SYNC_HEAP_GROWTH_PERCENT = 100;
-
-/** The commands that sync into a store in their own process (the demo syncs its simulated site). */
-const SYNCING_COMMANDS = new Set(['sync', 'worker', 'demo']);
 
 /**
  * Where V8's old-space limit is 2 GB or more (its default on any machine with 16 GB), it lets the heap grow to
@@ -24,7 +22,7 @@ export function limitSyncHeapGrowth(
   execArgv: readonly string[] = process.execArgv,
   setFlags: (flags: string) => void = setFlagsFromString,
 ): number | undefined {
-  if (!argv.some((a) => SYNCING_COMMANDS.has(a))) return undefined;
+  if (!isSyncingProcess(argv)) return undefined;
   if (execArgv.some((a) => /^--heap[-_]growing[-_]percent/.test(a))) return undefined;
   const setting = env.ROLECALL_HEAP_GROWTH_PERCENT?.trim();
   let percent = setting ? Number(setting) : SYNC_HEAP_GROWTH_PERCENT;

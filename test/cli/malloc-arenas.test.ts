@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { planMallocArenas, syncLaunchVariables } from '../../src/cli/malloc-arenas.js';
+
+const ENTRY = fileURLToPath(new URL('../helpers/relaunch-probe-entry.ts', import.meta.url));
+const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
+const glibc = process.platform === 'linux' && Boolean(report.header?.glibcVersionRuntime);
+
+interface Probe {
+  childPid: number | undefined;
+  code: number | null;
+  reported: { reason: string; pid: number; argv: string[]; execArgv: string[]; arenaMax: string | null };
+  arenas: number;
+  stderr: string;
+}
+
+/** Runs the probe with these arguments, stdout and stderr on pipes as under a supervisor. */
+function probe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Probe> {
+  const clean = { ...process.env };
+  for (const k of ['MALLOC_ARENA_MAX', 'GLIBC_TUNABLES', 'ROLECALL_RELAUNCHED']) delete clean[k];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+      env: { ...clean, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      try {
+        resolve({
+          childPid: child.pid,
+          code,
+          reported: JSON.parse(stdout),
+          arenas: stderr.match(/^Arena \d+:$/gm)?.length ?? 0,
+          stderr,
+        });
+      } catch (err) {
+        reject(new Error(`probe printed no report (exit ${code}): ${stdout}\n${stderr}`, { cause: err }));
+      }
+    });
+  });
+}
+
+describe('the malloc arenas of a process that syncs', () => {
+  const linux = { platform: 'linux' as const, ipc: false };
+  it('relaunches sync, worker and demo with MALLOC_ARENA_MAX=1, and nothing else', () => {
+    const relaunch = { relaunch: true, variables: { MALLOC_ARENA_MAX: '1', ROLECALL_RELAUNCHED: '1' } };
+    expect(planMallocArenas({ ...linux, argv: ['-c', 'x.yaml', 'sync', '--full'], env: {} })).toEqual(relaunch);
+    expect(planMallocArenas({ ...linux, argv: ['worker'], env: {} })).toEqual(relaunch);
+    expect(planMallocArenas({ ...linux, argv: ['demo'], env: {} })).toEqual(relaunch);
+    for (const argv of [['analyze', '--json'], ['serve'], []]) {
+      expect(planMallocArenas({ ...linux, argv, env: {} })).toEqual({
+        relaunch: false,
+        reason: 'not a command that syncs',
+      });
+    }
+  });
+  it('leaves an arena count the user set, a relaunched process, other systems and forked processes alone', () => {
+    const own = { relaunch: false, reason: "glibc's arena count is set in the environment" };
+    expect(planMallocArenas({ ...linux, argv: ['sync'], env: { MALLOC_ARENA_MAX: '8' } })).toEqual(own);
+    expect(planMallocArenas({ ...linux, argv: ['sync'], env: { GLIBC_TUNABLES: 'glibc.malloc.arena_max=4' } })).toEqual(
+      own,
+    );
+    // Even if something dropped the arena variable on the way, a relaunched process never relaunches again.
+    expect(planMallocArenas({ ...linux, argv: ['sync'], env: { ROLECALL_RELAUNCHED: '1' } })).toEqual({
+      relaunch: false,
+      reason: 'already relaunched',
+    });
+    expect(planMallocArenas({ argv: ['sync'], env: {}, platform: 'darwin', ipc: false })).toEqual({
+      relaunch: false,
+      reason: 'not Linux (darwin)',
+    });
+    expect(planMallocArenas({ ...linux, ipc: true, argv: ['sync'], env: {} })).toEqual({
+      relaunch: false,
+      reason: 'started with an IPC channel, which a relaunch would lose',
+    });
+  });
+  it('gives benchmarks the variables a sync runs with here', () => {
+    expect(syncLaunchVariables({}, 'linux')).toEqual({ MALLOC_ARENA_MAX: '1', ROLECALL_RELAUNCHED: '1' });
+    expect(syncLaunchVariables({ MALLOC_ARENA_MAX: '2' }, 'linux')).toEqual({});
+    expect(syncLaunchVariables({}, 'win32')).toEqual({});
+  });
+});
+
+describe.runIf(glibc)('relaunching in place (execve), on glibc', () => {
+  it('keeps the process, its arguments, node flags and streams, and runs it on one arena', async () => {
+    const r = await probe(['sync', '--project', 'A B']);
+    expect(r.code).toBe(0);
+    // The same process (execve, not a child): its output still reaches the pipes its parent reads.
+    expect(r.reported.pid).toBe(r.childPid);
+    expect(r.reported).toMatchObject({ arenaMax: '1', relaunched: '1', argv: ['sync', '--project', 'A B'] });
+    expect(r.reported.execArgv).toEqual(['--import', 'tsx']);
+    expect(r.reported.reason).toBe('already relaunched');
+    expect(r.arenas).toBe(1);
+    expect(r.stderr).not.toMatch(/could not restart/);
+  });
+  it('does not relaunch other commands, or where the user set the count: their threads get arenas of their own', async () => {
+    const other = await probe(['analyze']);
+    expect(other.reported).toMatchObject({ reason: 'not a command that syncs', arenaMax: null, relaunched: null });
+    expect(other.arenas).toBeGreaterThan(1);
+    const own = await probe(['sync'], { MALLOC_ARENA_MAX: '3' });
+    expect(own.reported).toMatchObject({ reason: "glibc's arena count is set in the environment", arenaMax: '3' });
+    expect(own.arenas).toBe(3);
+  });
+});
