@@ -1,9 +1,15 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { planMallocArenas, syncLaunchVariables } from '../../src/cli/malloc-arenas.js';
 
 const ENTRY = fileURLToPath(new URL('../helpers/relaunch-probe-entry.ts', import.meta.url));
+const TRACE = fileURLToPath(new URL('../helpers/launch-trace.cjs', import.meta.url));
+const BIN = fileURLToPath(new URL('../../bin/rolecall.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../dist/src/cli/malloc-arenas.js', import.meta.url));
 const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
 const glibc = process.platform === 'linux' && Boolean(report.header?.glibcVersionRuntime);
 
@@ -15,13 +21,17 @@ interface Probe {
   stderr: string;
 }
 
+function withoutArenaSettings(): NodeJS.ProcessEnv {
+  const clean = { ...process.env };
+  for (const k of ['MALLOC_ARENA_MAX', 'GLIBC_TUNABLES', 'ROLECALL_RELAUNCHED', 'NODE_OPTIONS']) delete clean[k];
+  return clean;
+}
+
 /** Runs the probe with these arguments, stdout and stderr on pipes as under a supervisor. */
 function probe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Probe> {
-  const clean = { ...process.env };
-  for (const k of ['MALLOC_ARENA_MAX', 'GLIBC_TUNABLES', 'ROLECALL_RELAUNCHED']) delete clean[k];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
-      env: { ...clean, ...env },
+      env: { ...withoutArenaSettings(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -109,5 +119,28 @@ describe.runIf(glibc)('relaunching in place (execve), on glibc', () => {
     const own = await probe(['sync'], { MALLOC_ARENA_MAX: '3' });
     expect(own.reported).toMatchObject({ reason: "glibc's arena count is set in the environment", arenaMax: '3' });
     expect(own.arenas).toBe(3);
+  });
+  it('is what the installed CLI (bin/rolecall.js) does first for `rolecall sync`, and not for `rolecall analyze`', () => {
+    expect(existsSync(BUILT), 'dist/ is built by `npm install` (or `npm run build`)').toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'rolecall-launch-'));
+    try {
+      const starts = (args: string[]) => {
+        const trace = join(dir, `${args[0]}.trace`);
+        const r = spawnSync(process.execPath, [BIN, ...args], {
+          env: { ...withoutArenaSettings(), NODE_OPTIONS: `--require ${TRACE}`, ROLECALL_TEST_LAUNCH_TRACE: trace },
+          encoding: 'utf8',
+        });
+        expect(r.status, r.stderr).toBe(0);
+        return { stdout: r.stdout, lines: readFileSync(trace, 'utf8').trim().split('\n'), pid: r.pid };
+      };
+      const sync = starts(['sync', '--help']);
+      // Two starts of one process: glibc's arenas, then one.
+      expect(sync.lines).toEqual([`${sync.pid} -`, `${sync.pid} 1`]);
+      expect(sync.stdout).toMatch(/^Usage: rolecall sync/);
+      const analyze = starts(['analyze', '--help']);
+      expect(analyze.lines).toEqual([`${analyze.pid} -`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
