@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syncLaunchVariables } from '../src/cli/malloc-arenas.js';
-import { BenchChild } from './child.js';
+import { BenchChild, inheritedEnvironment } from './child.js';
 import { mib } from './harness.js';
 import { compileChild, LOW_MEMORY_ENV } from './memory.js';
 import type { MemoryBreakdown } from './memory-trace.js';
@@ -21,8 +21,8 @@ const variants = process.argv.slice(3);
 if (variants.length === 0) variants.push('default');
 
 function envOf(v: string): NodeJS.ProcessEnv {
-  if (v === 'default') return syncLaunchVariables();
-  if (v === 'low') return { ...syncLaunchVariables(), ...LOW_MEMORY_ENV };
+  if (v === 'default') return syncLaunchVariables(inheritedEnvironment());
+  if (v === 'low') return { ...syncLaunchVariables(inheritedEnvironment()), ...LOW_MEMORY_ENV };
   if (v === 'bare') return {};
   const env: NodeJS.ProcessEnv = {};
   for (const part of v.split(';')) {

@@ -15,9 +15,9 @@ export interface ChildMessage {
 
 /**
  * This process's variables without what its relaunch as a sync added (bench/run.ts): a child runs as it would have
- * before, unless its own `env` says otherwise.
+ * before, unless its own `env` says otherwise (a sync's child adds `syncLaunchVariables` of these).
  */
-function inheritedEnvironment(): NodeJS.ProcessEnv {
+export function inheritedEnvironment(): NodeJS.ProcessEnv {
   if (process.env[RELAUNCHED_VARIABLE] === undefined) return process.env;
   return { ...process.env, MALLOC_ARENA_MAX: undefined, [RELAUNCHED_VARIABLE]: undefined };
 }

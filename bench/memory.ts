@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syncLaunchVariables } from '../src/cli/malloc-arenas.js';
 import { prepareSharedTemplate } from '../src/store/pglite-template.js';
-import { BenchChild } from './child.js';
+import { BenchChild, inheritedEnvironment } from './child.js';
 import { atMost, type BenchResult, info, mib, progress, round } from './harness.js';
 import { issueCount, RemoteSimulator } from './sim.js';
 import type { SyncChildReply, SyncChildRequest } from './sync-child.js';
@@ -164,7 +164,7 @@ export async function benchMemory(opts: MemoryBenchOptions): Promise<BenchResult
   const { module, outDir } = compileChild();
   try {
     // Each child starts as `rolecall sync` runs once it has relaunched itself (one malloc arena on glibc).
-    const launch = syncLaunchVariables();
+    const launch = syncLaunchVariables(inheritedEnvironment());
     const envs = (issues: number) => (issues === BUDGET_ISSUES ? [launch, { ...launch, ...LOW_MEMORY_ENV }] : [launch]);
     const [small, smallLow] = await syncsOf(opts.small, module, envs(opts.small));
     const [large, largeLow] = await syncsOf(opts.large, module, envs(opts.large));

@@ -51,8 +51,8 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const selected: BenchName[] = only ? BENCHES.filter((b) => only.includes(b)) : [...BENCHES];
-// Benchmark 1 syncs in this process: it starts as `rolecall sync` does (one malloc arena, src/cli/malloc-arenas.ts).
-// The children of the other benchmarks do not inherit it (bench/child.ts).
+// Benchmark 1 syncs in this process: it starts as `rolecall sync` does (one malloc arena, src/cli/malloc-arenas.ts),
+// and so do the benchmarks that run in this process with it. Their children do not inherit it (bench/child.ts).
 if (selected.includes('sync')) relaunchWithSyncArenas(['sync']);
 const large = values.large ?? false;
 const quick = values.quick ?? false;

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,35 +28,24 @@ function withoutArenaSettings(): NodeJS.ProcessEnv {
 }
 
 /** Runs the probe with these arguments, stdout and stderr on pipes as under a supervisor. */
-function probe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Probe> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
-      env: { ...withoutArenaSettings(), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => {
-      try {
-        resolve({
-          childPid: child.pid,
-          code,
-          reported: JSON.parse(stdout),
-          arenas: stderr.match(/^Arena \d+:$/gm)?.length ?? 0,
-          stderr,
-        });
-      } catch (err) {
-        reject(new Error(`probe printed no report (exit ${code}): ${stdout}\n${stderr}`, { cause: err }));
-      }
-    });
+function probe(args: string[], env: NodeJS.ProcessEnv = {}): Probe {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ENTRY, ...args], {
+    env: { ...withoutArenaSettings(), ...env },
+    encoding: 'utf8',
   });
+  let reported: Probe['reported'];
+  try {
+    reported = JSON.parse(r.stdout);
+  } catch (err) {
+    throw new Error(`probe printed no report (exit ${r.status}): ${r.stdout}\n${r.stderr}`, { cause: err });
+  }
+  return {
+    childPid: r.pid,
+    code: r.status,
+    reported,
+    arenas: r.stderr.match(/^Arena \d+:$/gm)?.length ?? 0,
+    stderr: r.stderr,
+  };
 }
 
 describe('the malloc arenas of a process that syncs', () => {
@@ -101,8 +90,8 @@ describe('the malloc arenas of a process that syncs', () => {
 });
 
 describe.runIf(glibc)('relaunching in place (execve), on glibc', () => {
-  it('keeps the process, its arguments, node flags and streams, and runs it on one arena', async () => {
-    const r = await probe(['sync', '--project', 'A B']);
+  it('keeps the process, its arguments, node flags and streams, and runs it on one arena', () => {
+    const r = probe(['sync', '--project', 'A B']);
     expect(r.code).toBe(0);
     // The same process (execve, not a child): its output still reaches the pipes its parent reads.
     expect(r.reported.pid).toBe(r.childPid);
@@ -112,11 +101,11 @@ describe.runIf(glibc)('relaunching in place (execve), on glibc', () => {
     expect(r.arenas).toBe(1);
     expect(r.stderr).not.toMatch(/could not restart/);
   });
-  it('does not relaunch other commands, or where the user set the count: their threads get arenas of their own', async () => {
-    const other = await probe(['analyze']);
+  it('does not relaunch other commands, or where the user set the count: their threads get arenas of their own', () => {
+    const other = probe(['analyze']);
     expect(other.reported).toMatchObject({ reason: 'not a command that syncs', arenaMax: null, relaunched: null });
     expect(other.arenas).toBeGreaterThan(1);
-    const own = await probe(['sync'], { MALLOC_ARENA_MAX: '3' });
+    const own = probe(['sync'], { MALLOC_ARENA_MAX: '3' });
     expect(own.reported).toMatchObject({ reason: "glibc's arena count is set in the environment", arenaMax: '3' });
     expect(own.arenas).toBe(3);
   });
