@@ -59,11 +59,15 @@ export function syncLaunchVariables(
  * its standard streams and its parent, so no second process waits. Not where the user set the arena count, not
  * outside glibc on Linux, not in a process forked with an IPC channel.
  *
- * `commandLine` decides (the benchmarks pass `['sync']`); the process restarts with its own arguments. Returns
+ * `commandLine` decides (the benchmarks pass `['sync']`); the process restarts as `program` (node) with its own
+ * arguments. Returns
  * (with the reason) only when the process goes on as it is. A failed relaunch warns: a sync then peaks higher,
  * and the user can set the variable instead.
  */
-export function relaunchWithSyncArenas(commandLine: readonly string[] = process.argv.slice(2)): string {
+export function relaunchWithSyncArenas(
+  commandLine: readonly string[] = process.argv.slice(2),
+  program: string = process.execPath,
+): string {
   const plan = planMallocArenas({
     argv: commandLine,
     env: process.env,
@@ -90,7 +94,7 @@ export function relaunchWithSyncArenas(commandLine: readonly string[] = process.
       v === undefined ? [] : [`${k}=${v}`],
     );
     const args = [process.argv0, ...process.execArgv, ...process.argv.slice(1)];
-    execve(process.execPath, [...args, null], [...env, null]);
+    execve(program, [...args, null], [...env, null]);
     failure = `execve failed, errno ${koffi.errno()}`;
   } catch (err) {
     failure = (err as Error).message;

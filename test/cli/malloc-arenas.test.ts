@@ -16,7 +16,14 @@ const glibc = process.platform === 'linux' && Boolean(report.header?.glibcVersio
 interface Probe {
   childPid: number | undefined;
   code: number | null;
-  reported: { reason: string; pid: number; argv: string[]; execArgv: string[]; arenaMax: string | null };
+  reported: {
+    reason: string;
+    pid: number;
+    argv: string[];
+    execArgv: string[];
+    arenaMax: string | null;
+    warnings: string[];
+  };
   arenas: number;
   stderr: string;
 }
@@ -108,6 +115,17 @@ describe.runIf(glibc)('relaunching in place (execve), on glibc', () => {
     const own = probe(['sync'], { MALLOC_ARENA_MAX: '3' });
     expect(own.reported).toMatchObject({ reason: "glibc's arena count is set in the environment", arenaMax: '3' });
     expect(own.arenas).toBe(3);
+  });
+  it('goes on as it is, with one warning saying what to set, when execve fails', () => {
+    const r = probe(['sync'], { RELAUNCH_PROBE_PROGRAM: '/nonexistent/node' });
+    expect(r.code).toBe(0);
+    expect(r.reported.pid).toBe(r.childPid);
+    expect(r.reported).toMatchObject({ reason: 'execve failed, errno 2', arenaMax: null, relaunched: null });
+    expect(r.reported.warnings).toEqual([
+      'could not restart with MALLOC_ARENA_MAX=1 (execve failed, errno 2): a sync into the embedded store peaks ' +
+        '~60 MiB higher; set MALLOC_ARENA_MAX=1 in the environment instead',
+    ]);
+    expect(r.arenas).toBeGreaterThan(1);
   });
   it('is what the installed CLI (bin/rolecall.js) does first for `rolecall sync`, and not for `rolecall analyze`', () => {
     expect(existsSync(BUILT), 'dist/ is built by `npm install` (or `npm run build`)').toBe(true);

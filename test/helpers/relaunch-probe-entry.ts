@@ -7,7 +7,10 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { relaunchWithSyncArenas } from '../../src/cli/malloc-arenas.js';
 
-const reason = relaunchWithSyncArenas();
+const warnings: string[] = [];
+process.on('warning', (w) => warnings.push(w.message));
+// RELAUNCH_PROBE_PROGRAM names a program that does not exist, for the case where execve fails.
+const reason = relaunchWithSyncArenas(process.argv.slice(2), process.env.RELAUNCH_PROBE_PROGRAM ?? process.execPath);
 const allocating = `const kept = []; for (let i = 0; i < 64; i++) kept.push(Buffer.allocUnsafeSlow(16 * 1024));`;
 await Promise.all(
   [1, 2].map(
@@ -29,5 +32,6 @@ process.stdout.write(
     execArgv: process.execArgv,
     arenaMax: process.env.MALLOC_ARENA_MAX ?? null,
     relaunched: process.env.ROLECALL_RELAUNCHED ?? null,
+    warnings,
   }),
 );
