@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { RELAUNCHED_VARIABLE } from '../src/cli/malloc-arenas.js';
+import { withoutRelaunchVariables } from '../src/cli/malloc-arenas.js';
 
 export interface ChildMessage {
   id?: number;
@@ -18,8 +18,7 @@ export interface ChildMessage {
  * before, unless its own `env` says otherwise (a sync's child adds `syncLaunchVariables` of these).
  */
 export function inheritedEnvironment(): NodeJS.ProcessEnv {
-  if (process.env[RELAUNCHED_VARIABLE] === undefined) return process.env;
-  return { ...process.env, MALLOC_ARENA_MAX: undefined, [RELAUNCHED_VARIABLE]: undefined };
+  return withoutRelaunchVariables(process.env);
 }
 
 /** A forked `bench/<name>.ts` that answers requests by id. */

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { type Glibc, loadGlibc } from '../util/glibc.js';
 import { isSyncingProcess } from './syncing-process.js';
 
 /** glibc malloc arenas of a process that syncs, unless its environment already says how many. */
@@ -37,6 +37,15 @@ export function planMallocArenas(ctx: LaunchContext): ArenaPlan {
 }
 
 /**
+ * `env` as it was before the relaunch that set it, if one did: for what a relaunched process starts that is no sync
+ * (the benchmarks' other children).
+ */
+export function withoutRelaunchVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (env[RELAUNCHED_VARIABLE] === undefined) return env;
+  return { ...env, MALLOC_ARENA_MAX: undefined, [RELAUNCHED_VARIABLE]: undefined };
+}
+
+/**
  * The variables `rolecall sync` runs with on this machine once it has relaunched itself (none where it does not):
  * for benchmarks that start a sync in a child of their own as the CLI would.
  */
@@ -60,9 +69,8 @@ export function syncLaunchVariables(
  * outside glibc on Linux, not in a process forked with an IPC channel.
  *
  * `commandLine` decides (the benchmarks pass `['sync']`); the process restarts as `program` (node) with its own
- * arguments. Returns
- * (with the reason) only when the process goes on as it is. A failed relaunch warns: a sync then peaks higher,
- * and the user can set the variable instead.
+ * arguments. Returns (with the reason) only when the process goes on as it is. A failed relaunch warns: a sync then
+ * peaks higher, and the user can set the variable instead.
  */
 export function relaunchWithSyncArenas(
   commandLine: readonly string[] = process.argv.slice(2),
@@ -75,19 +83,17 @@ export function relaunchWithSyncArenas(
     ipc: process.channel !== undefined,
   });
   if (!plan.relaunch) return plan.reason;
-  let libc: import('koffi').LibraryHandle;
-  let koffi: typeof import('koffi');
+  let glibc: Glibc;
   try {
-    koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-    // Only glibc is libc.so.6 (musl's is libc.musl-*.so.1), and only glibc has arenas to limit.
-    libc = koffi.load('libc.so.6');
+    // Only glibc has arenas to limit.
+    glibc = loadGlibc();
   } catch (err) {
     return `not glibc: ${(err as Error).message}`;
   }
   let failure: string;
   try {
-    const fcntl = libc.func('int fcntl(int fd, int cmd, ...)');
-    const execve = libc.func('int execve(const char *path, const char **argv, const char **envp)');
+    const fcntl = glibc.lib.func('int fcntl(int fd, int cmd, ...)');
+    const execve = glibc.lib.func('int execve(const char *path, const char **argv, const char **envp)');
     // node marks its standard streams close-on-exec; the relaunched process must write where this one would.
     for (const fd of [0, 1, 2]) fcntl(fd, F_SETFD, 'int', 0);
     const env = Object.entries({ ...process.env, ...plan.variables }).flatMap(([k, v]) =>
@@ -95,7 +101,7 @@ export function relaunchWithSyncArenas(
     );
     const args = [process.argv0, ...process.execArgv, ...process.argv.slice(1)];
     execve(program, [...args, null], [...env, null]);
-    failure = `execve failed, errno ${koffi.errno()}`;
+    failure = `execve failed, errno ${glibc.koffi.errno()}`;
   } catch (err) {
     failure = (err as Error).message;
   }

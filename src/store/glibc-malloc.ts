@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { GLIBC, loadGlibc } from '../util/glibc.js';
 
 /** `M_MMAP_THRESHOLD` of glibc's `mallopt` (malloc.h). */
 const M_MMAP_THRESHOLD = -3;
@@ -54,7 +54,7 @@ export function tuneGlibcMalloc(env: NodeJS.ProcessEnv = process.env): MallocTun
 export function applyMallocTuning(
   env: NodeJS.ProcessEnv,
   platform: NodeJS.Platform = process.platform,
-  libc = 'libc.so.6',
+  libc = GLIBC,
 ): MallocTuning {
   if (!lowMemoryRequested(env)) return { status: 'left', reason: 'not in low-memory mode (ROLECALL_LOW_MEMORY)' };
   if (env.MALLOC_MMAP_THRESHOLD_ !== undefined || env.GLIBC_TUNABLES?.includes('mmap_threshold')) {
@@ -62,9 +62,8 @@ export function applyMallocTuning(
   }
   if (platform !== 'linux') return { status: 'unavailable', reason: `not Linux (${platform})` };
   try {
-    const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-    // Only glibc is libc.so.6 (musl's is libc.musl-*.so.1): elsewhere this throws and nothing changes.
-    const mallopt = koffi.load(libc).func('int mallopt(int param, int value)');
+    // Elsewhere than glibc this throws and nothing changes.
+    const mallopt = loadGlibc(libc).lib.func('int mallopt(int param, int value)');
     if (mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES) !== 1)
       return { status: 'unavailable', reason: 'mallopt refused' };
     return { status: 'applied', thresholdBytes: MMAP_THRESHOLD_BYTES };

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { planMallocArenas, syncLaunchVariables } from '../../src/cli/malloc-arenas.js';
+import { planMallocArenas, syncLaunchVariables, withoutRelaunchVariables } from '../../src/cli/malloc-arenas.js';
+import { onGlibc } from '../helpers/glibc.js';
 
 const ENTRY = fileURLToPath(new URL('../helpers/relaunch-probe-entry.ts', import.meta.url));
 const TRACE = fileURLToPath(new URL('../helpers/launch-trace.cjs', import.meta.url));
 const BIN = fileURLToPath(new URL('../../bin/rolecall.js', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../dist/src/cli/malloc-arenas.js', import.meta.url));
-const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
-const glibc = process.platform === 'linux' && Boolean(report.header?.glibcVersionRuntime);
+const glibc = onGlibc();
 
 interface Probe {
   childPid: number | undefined;
@@ -93,6 +93,16 @@ describe('the malloc arenas of a process that syncs', () => {
     expect(syncLaunchVariables({}, 'linux')).toEqual({ MALLOC_ARENA_MAX: '1', ROLECALL_RELAUNCHED: '1' });
     expect(syncLaunchVariables({ MALLOC_ARENA_MAX: '2' }, 'linux')).toEqual({});
     expect(syncLaunchVariables({}, 'win32')).toEqual({});
+  });
+  it("gives what a relaunched process starts the user's variables back, and leaves others as they are", () => {
+    const relaunched = { PATH: '/bin', MALLOC_ARENA_MAX: '1', ROLECALL_RELAUNCHED: '1' };
+    expect(withoutRelaunchVariables(relaunched)).toEqual({
+      PATH: '/bin',
+      MALLOC_ARENA_MAX: undefined,
+      ROLECALL_RELAUNCHED: undefined,
+    });
+    const own = { PATH: '/bin', MALLOC_ARENA_MAX: '4' };
+    expect(withoutRelaunchVariables(own)).toBe(own);
   });
 });
 

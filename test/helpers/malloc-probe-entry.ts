@@ -2,10 +2,10 @@
  * Child process for test/unit/store/glibc-malloc.test.ts: how many of 200 blocks of 48 KiB glibc gives mappings of their
  * own, before and after `tuneGlibcMalloc` (a fresh process: its allocator untouched by any store).
  */
-import { createRequire } from 'node:module';
 import { tuneGlibcMalloc } from '../../src/store/glibc-malloc.js';
+import { loadGlibc } from '../../src/util/glibc.js';
 
-const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
+const { koffi, lib } = loadGlibc();
 const MallInfo2 = koffi.struct('mallinfo2', {
   arena: 'size_t',
   ordblks: 'size_t',
@@ -18,7 +18,7 @@ const MallInfo2 = koffi.struct('mallinfo2', {
   fordblks: 'size_t',
   keepcost: 'size_t',
 });
-const mallinfo2 = koffi.load('libc.so.6').func('mallinfo2', MallInfo2, []);
+const mallinfo2 = lib.func('mallinfo2', MallInfo2, []);
 const mappedBlocks = () => Number((mallinfo2() as { hblks: number | bigint }).hblks);
 
 const kept: Buffer[] = [];

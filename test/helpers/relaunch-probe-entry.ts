@@ -3,9 +3,9 @@
  * does first (`relaunchWithSyncArenas`), lets two worker threads allocate, and reports what it runs with: its pid,
  * arguments and variables on stdout, and glibc's arenas (`malloc_stats`, which writes them to stderr).
  */
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { relaunchWithSyncArenas } from '../../src/cli/malloc-arenas.js';
+import { loadGlibc } from '../../src/util/glibc.js';
 
 const warnings: string[] = [];
 process.on('warning', (w) => warnings.push(w.message));
@@ -22,8 +22,7 @@ await Promise.all(
       }),
   ),
 );
-const koffi = createRequire(import.meta.url)('koffi') as typeof import('koffi');
-koffi.load('libc.so.6').func('void malloc_stats()')();
+loadGlibc().lib.func('void malloc_stats()')();
 process.stdout.write(
   JSON.stringify({
     reason,

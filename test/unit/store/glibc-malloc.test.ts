@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { applyMallocTuning } from '../../../src/store/glibc-malloc.js';
+import { onGlibc } from '../../helpers/glibc.js';
 
 const ENTRY = fileURLToPath(new URL('../../helpers/malloc-probe-entry.ts', import.meta.url));
-const report = process.report.getReport() as { header?: { glibcVersionRuntime?: string } };
-const glibc = process.platform === 'linux' && Boolean(report.header?.glibcVersionRuntime);
+const glibc = onGlibc();
 
 function probe(env: NodeJS.ProcessEnv) {
   const clean = { ...process.env };
