@@ -19,7 +19,7 @@ const FIELDS = ['summary', 'description', 'rank', 'status', 'assignee', 'sprint'
  * per person and day, a few changed fields per kind, and labels (the 20,000-issue benchmark site keeps 0.2 roll-up
  * rows per fact; these about as many).
  */
-function syntheticFact(i: number, site: string, n: number): Activity {
+export function syntheticFact(i: number, site: string, n: number): Activity {
   const issue = i >> 4;
   return {
     id: `${site}:${issue}:${i}:0`,

@@ -1,5 +1,5 @@
 import { ACTIVITY_KINDS } from '../domain/activity.js';
-import { ROLLUP_DETAIL_KEYS } from '../store/rollups.js';
+import { ROLLUP_DETAIL_COLUMNS } from '../store/rollups.js';
 import type { RuleMatch } from './rule-schema.js';
 import type { EffectiveRule, RuleScope, RuleSet } from './rule-set.js';
 
@@ -14,7 +14,8 @@ function inList(expr: string, values: readonly string[]): string {
 
 /**
  * What the CASE reads: `activities` rows, or `activity_rollups` rows, which keep the classifying attributes of the
- * facts they count (the relation of actor and assignee as bits: 1 the actor is the assignee, 2 none recorded).
+ * facts they count (the kept detail fields as text columns; the relation of actor and assignee as bits: 1 the actor
+ * is the assignee, 2 none recorded).
  */
 export type RuleSource = 'facts' | 'rollups';
 
@@ -32,7 +33,10 @@ function matchSql(m: RuleMatch, a: string, kindKnown: boolean, source: RuleSourc
       ),
     );
   if (m.detail) {
-    for (const [key, values] of Object.entries(m.detail)) parts.push(inList(`${a}.detail->>${sqlText(key)}`, values));
+    for (const [key, values] of Object.entries(m.detail)) {
+      const column = source === 'rollups' ? ROLLUP_DETAIL_COLUMNS[key] : undefined;
+      parts.push(inList(column ? `${a}.${column}` : `${a}.detail->>${sqlText(key)}`, values));
+    }
   }
   if (m.labels) parts.push(`(${a}.detail->'labels') ?| ARRAY[${m.labels.map(sqlText).join(', ')}]::text[]`);
   if (source === 'rollups') {
@@ -81,7 +85,7 @@ function firstMatch(rules: readonly EffectiveRule[], a: string, kindKnown: boole
  */
 export function rulesFitRollups(ruleSet: RuleSet): boolean {
   return ruleSet.rules.every(
-    (r) => !r.match.labels && Object.keys(r.match.detail ?? {}).every((k) => ROLLUP_DETAIL_KEYS.includes(k)),
+    (r) => !r.match.labels && Object.keys(r.match.detail ?? {}).every((k) => Object.hasOwn(ROLLUP_DETAIL_COLUMNS, k)),
   );
 }
 

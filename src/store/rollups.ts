@@ -1,12 +1,17 @@
 import type { Db } from './db.js';
 
 /**
- * The detail fields `activity_rollups` keeps (migration 140, `rollup_detail`): the ones the built-in rules match on
- * (`field`, the status categories, the sprint phase). A rule set matching any other detail field, or labels (which
- * vary too much from issue to issue to key roll-ups by), cannot be answered from roll-ups; analysis then reads the
- * raw facts.
+ * The detail fields `activity_rollups` keeps, and the text column each is kept in (migration 160: the value a rule
+ * compares, `detail->>'field'`): the ones the built-in rules match on (`field`, the status categories, the sprint
+ * phase). A rule set matching any other detail field, or labels (which vary too much from issue to issue to key
+ * roll-ups by), cannot be answered from roll-ups; analysis then reads the raw facts.
  */
-export const ROLLUP_DETAIL_KEYS: readonly string[] = ['field', 'fromCategory', 'phase', 'toCategory'];
+export const ROLLUP_DETAIL_COLUMNS: Readonly<Record<string, string>> = {
+  field: 'field',
+  fromCategory: 'from_category',
+  phase: 'phase',
+  toCategory: 'to_category',
+};
 
 /** Roll-ups are kept per UTC day: a day is the finest time grain an analysis can read from them. */
 export const ROLLUP_DAY_MS = 86_400_000;

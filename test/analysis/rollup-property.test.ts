@@ -124,7 +124,7 @@ function toFact(site: string, s: FactSpec, n: number): Activity {
 }
 
 const ROLLUP_COLUMNS = `site, project, day, actor_id, actor_type, kind, hierarchy_level, project_type, issue_type,
-  assignee, detail::text AS detail, team, facts, first_at, last_at, sample_id`;
+  assignee, field, from_category, phase, to_category, team, facts, first_at, last_at, sample_id`;
 
 /** A private database on the DATABASE_URL server (the migration's triggers stay out of the shared one). */
 async function privatePostgres(): Promise<{ db: Db; drop(): Promise<void> }> {
@@ -242,17 +242,19 @@ describe.each(drivers)('roll-ups under random facts, edits, deletions and rules 
           }
 
           const kept = await db.query(
-            `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups WHERE site = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
+            `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups WHERE site = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15`,
             [site],
           );
           const rebuilt = await db.query(
             `SELECT ${ROLLUP_COLUMNS} FROM (
                SELECT site, project, date_trunc('day', at, 'UTC') AS day, actor_id, actor_type, kind, hierarchy_level,
                       project_type, issue_type, rollup_assignee(detail, actor_id) AS assignee,
-                      rollup_detail(detail) AS detail, team, count(*)::int AS facts, min(at) AS first_at,
+                      detail->>'field' AS field, detail->>'fromCategory' AS from_category, detail->>'phase' AS phase,
+                      detail->>'toCategory' AS to_category, team, count(*)::int AS facts, min(at) AS first_at,
                       max(at) AS last_at, max(id) AS sample_id
-               FROM activities WHERE site = $1 AND deleted_at IS NULL GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12) x
-             ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
+               FROM activities WHERE site = $1 AND deleted_at IS NULL
+               GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) x
+             ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15`,
             [site],
           );
           expect(kept).toEqual(rebuilt);
@@ -264,13 +266,13 @@ describe.each(drivers)('roll-ups under random facts, edits, deletions and rules 
 
   it('rebuildRollups reproduces what the triggers keep, with progress', async () => {
     const before = await db.query(
-      `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
+      `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15`,
     );
     expect(before.length).toBeGreaterThan(0);
     const progress: number[] = [];
     await rebuildRollups(db, (p) => progress.push(p.done / p.total));
     const after = await db.query(
-      `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12`,
+      `SELECT ${ROLLUP_COLUMNS} FROM activity_rollups ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15`,
     );
     expect(after).toEqual(before);
     expect(progress.at(-1)).toBe(1);

@@ -6,6 +6,29 @@ import type { Activity } from '../../../src/domain/activity.js';
 import { upsertActivities } from '../../../src/store/activities.js';
 import { MIGRATIONS_DIR, migrate } from '../../../src/store/migrate.js';
 import { openPgliteDb } from '../../../src/store/pglite-db.js';
+import { rebuildRollups } from '../../../src/store/rollups.js';
+
+const LATEST = '160_rollup_detail_as_text.sql';
+const DETAIL_COLUMNS = 'field, from_category, phase, to_category';
+
+function refined(i: number, detail: Record<string, unknown>): Activity {
+  return {
+    id: `s:1:${i}`,
+    site: 's',
+    project: 'P',
+    issueKey: 'P-1',
+    issueId: '1',
+    issueType: 'Story',
+    hierarchyLevel: 0,
+    projectType: 'software',
+    actorId: 'u1',
+    actorName: 'U',
+    actorType: 'atlassian',
+    at: `2026-03-02T0${i}:00:00.000Z`,
+    kind: 'issue.refined',
+    detail,
+  };
+}
 
 // Migration 140: roll-ups keyed by labels (a real site's label sets made them 0.6 rows per fact) are rebuilt
 // without them, from the facts, when a store written by an earlier version opens.
@@ -23,42 +46,67 @@ describe('migration 140: roll-ups without labels', () => {
       // A new store's first migrations are not announced; an existing store's upgrade is, before it runs.
       await migrate(db, dir, (pending) => announced.push(pending));
       expect(announced).toEqual([]);
-      const facts: Activity[] = ['research', 'ux', 'tech-debt'].map((label, i) => ({
-        id: `s:1:${i}`,
-        site: 's',
-        project: 'P',
-        issueKey: 'P-1',
-        issueId: '1',
-        issueType: 'Story',
-        hierarchyLevel: 0,
-        projectType: 'software',
-        actorId: 'u1',
-        actorName: 'U',
-        actorType: 'atlassian',
-        at: `2026-03-02T0${i}:00:00.000Z`,
-        kind: 'issue.refined',
-        detail: { field: 'labels', labels: [label] },
-      }));
+      const facts = ['research', 'ux', 'tech-debt'].map((label, i) => refined(i, { field: 'labels', labels: [label] }));
       await upsertActivities(db, facts);
       const count = async () =>
         (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activity_rollups'))[0]?.n;
       expect(await count()).toBe(3);
 
-      expect(await migrate(db, undefined, (pending) => announced.push(pending))).toEqual([
-        '140_rollup_detail_without_labels.sql',
-        '150_rollups_folded_at_commit.sql',
-      ]);
-      expect(announced).toEqual([['140_rollup_detail_without_labels.sql', '150_rollups_folded_at_commit.sql']]);
-      const rows = await db.query<{ facts: number; detail: Record<string, unknown> }>(
-        'SELECT facts, detail FROM activity_rollups',
-      );
-      expect(rows).toEqual([
-        { facts: 3, detail: { field: 'labels', fromCategory: null, phase: null, toCategory: null } },
+      const upgrades = ['140_rollup_detail_without_labels.sql', '150_rollups_folded_at_commit.sql', LATEST];
+      expect(await migrate(db, undefined, (pending) => announced.push(pending))).toEqual(upgrades);
+      expect(announced).toEqual([upgrades]);
+      expect(await db.query(`SELECT facts, ${DETAIL_COLUMNS} FROM activity_rollups`)).toEqual([
+        { facts: 3, field: 'labels', from_category: null, phase: null, to_category: null },
       ]);
       expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities'))[0]?.n).toBe(3);
       // New facts go to the new key too.
       await upsertActivities(db, [{ ...facts[0]!, id: 's:1:9', detail: { field: 'labels', labels: ['other'] } }]);
       expect(await count()).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+// Migration 160: the kept detail fields move from one jsonb object to four text columns, the values rules compare.
+describe('migration 160: roll-up detail as text', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rolecall-migrations-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('carries the rows of an existing store over, as a fold of the same facts gives them now', async () => {
+    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '160')) {
+      copyFileSync(join(MIGRATIONS_DIR, f), join(dir, f));
+    }
+    const db = await openPgliteDb();
+    try {
+      await migrate(db, dir);
+      await upsertActivities(db, [
+        refined(0, { field: 'status', fromCategory: 'new', toCategory: 'done', labels: ['x'] }),
+        refined(1, { field: 'status', fromCategory: 'new', toCategory: 'done' }),
+        refined(2, { field: 'sprint', phase: null }),
+        refined(3, { field: 'sprint', phase: 'planning', fromCategory: null }),
+        // Hostile text is kept as text, quotes and all.
+        refined(4, { field: 'it\'s "odd"', toCategory: '' }),
+      ]);
+      expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activity_rollups'))[0]?.n).toBe(4);
+
+      expect(await migrate(db)).toEqual([LATEST]);
+      const rows = () =>
+        db.query(`SELECT facts, ${DETAIL_COLUMNS}, sample_id FROM activity_rollups ORDER BY ${DETAIL_COLUMNS}`);
+      const migrated = await rows();
+      expect(migrated).toEqual([
+        { facts: 1, field: 'it\'s "odd"', from_category: null, phase: null, to_category: '', sample_id: 's:1:4' },
+        { facts: 1, field: 'sprint', from_category: null, phase: 'planning', to_category: null, sample_id: 's:1:3' },
+        { facts: 1, field: 'sprint', from_category: null, phase: null, to_category: null, sample_id: 's:1:2' },
+        { facts: 2, field: 'status', from_category: 'new', phase: null, to_category: 'done', sample_id: 's:1:1' },
+      ]);
+      // What a fold of the same facts writes now.
+      await rebuildRollups(db);
+      expect(await rows()).toEqual(migrated);
+      // The analysis's index came along.
+      expect(
+        await db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'activity_rollups' ORDER BY 1"),
+      ).toEqual([{ indexname: 'activity_rollups_scope_day' }]);
     } finally {
       await db.close();
     }
