@@ -129,15 +129,16 @@ export async function aggregateActivity(db: Db, ruleSet: RuleSet, q: AggregateQu
   );
 }
 
-/** The UTC days of the window that roll-ups answer whole, and the time ranges left to the raw facts. */
+/** The UTC days an analysis window touches, and those of them a window edge or a week boundary cuts. */
 export interface RollupPlan {
-  /** First and (exclusive) last UTC day start the roll-ups are read for. */
+  /** First and (exclusive) last UTC day start of every day the window touches. */
   fromDay: string;
   untilDay: string;
-  /** UTC days in [fromDay, untilDay) that a week boundary cuts: read from raw facts instead. */
-  cutDays: string[];
-  /** [from, to) instants read from the raw facts. */
-  raw: Array<{ from: string; to: string }>;
+  /**
+   * The cut days (the window's first and last days when the window does not start or end at midnight UTC, and the
+   * days a week boundary cuts), each with the part of it inside the window: [from, to) instants.
+   */
+  pieces: Array<{ day: string; from: string; to: string }>;
 }
 
 export function rollupPlan(since: string, until: string, weekStarts: readonly string[]): RollupPlan {
@@ -145,32 +146,25 @@ export function rollupPlan(since: string, until: string, weekStarts: readonly st
   const u = Date.parse(until);
   const bounds = weekStarts.map((w) => Date.parse(w));
   const isoOf = (ms: number) => new Date(ms).toISOString();
-  const firstWhole = Math.ceil(s / ROLLUP_DAY_MS) * ROLLUP_DAY_MS;
-  const endWhole = Math.max(firstWhole, Math.floor(u / ROLLUP_DAY_MS) * ROLLUP_DAY_MS);
-  const raw: Array<{ from: number; to: number }> = [];
-  const add = (from: number, to: number) => {
-    if (to <= from) return;
-    const last = raw[raw.length - 1];
-    if (last && last.to === from) last.to = to;
-    else raw.push({ from, to });
-  };
-  const cutDays: string[] = [];
-  add(s, Math.min(firstWhole, u));
-  for (let d = firstWhole; d < endWhole; d += ROLLUP_DAY_MS) {
-    if (bounds.some((b) => b > d && b < d + ROLLUP_DAY_MS)) {
-      cutDays.push(isoOf(d));
-      add(d, d + ROLLUP_DAY_MS);
-    }
+  const fromDay = Math.floor(s / ROLLUP_DAY_MS) * ROLLUP_DAY_MS;
+  const untilDay = Math.max(fromDay, Math.ceil(u / ROLLUP_DAY_MS) * ROLLUP_DAY_MS);
+  const pieces: RollupPlan['pieces'] = [];
+  for (let d = fromDay; d < untilDay; d += ROLLUP_DAY_MS) {
+    const from = Math.max(d, s);
+    const to = Math.min(d + ROLLUP_DAY_MS, u);
+    const cut = from > d || to < d + ROLLUP_DAY_MS || bounds.some((b) => b > d && b < d + ROLLUP_DAY_MS);
+    if (cut && to > from) pieces.push({ day: isoOf(d), from: isoOf(from), to: isoOf(to) });
   }
-  add(Math.max(endWhole, s), u);
-  return {
-    fromDay: isoOf(firstWhole),
-    untilDay: isoOf(endWhole),
-    cutDays,
-    raw: raw.map((r) => ({ from: isoOf(r.from), to: isoOf(r.to) })),
-  };
+  return { fromDay: isoOf(fromDay), untilDay: isoOf(untilDay), pieces };
 }
 
+/**
+ * Roll-up rows of every day the window touches, those wholly inside it (first and last time say so); a row of a
+ * whole day always is, and its facts are all in one week. A cut day (a piece) comes from its roll-up rows too, for a
+ * project whose rows of that day each lie wholly inside the window and inside one week, or wholly outside the
+ * window: the last day of a window that ends now, a week boundary at night. Otherwise that project's piece is read
+ * from the raw facts (an index range scan each), and none of its rows of that day.
+ */
 async function aggregateFromRollups(
   db: Db,
   ruleSet: RuleSet,
@@ -180,22 +174,32 @@ async function aggregateFromRollups(
   const plan = rollupPlan(q.since, q.until, weekStarts);
   return withPlannerSettings(db, ROLLUP_SETTINGS, (tx) =>
     tx.query<{ groups: string | null }>(
-      asJson(`SELECT ${GROUPED_COLUMNS} FROM (
+      asJson(`WITH raw_piece AS MATERIALIZED (
+         SELECT DISTINCT s.project, s.day FROM activity_rollups s
+         WHERE s.site = $1 AND s.project = ANY($2::text[]) AND s.day = ANY($6::timestamptz[])
+           AND s.last_at >= $4::timestamptz AND s.first_at < $5::timestamptz
+           AND NOT (s.first_at >= $4::timestamptz AND s.last_at < $5::timestamptz
+                    AND width_bucket(s.first_at, $3::timestamptz[]) = width_bucket(s.last_at, $3::timestamptz[]))
+       )
+       SELECT ${GROUPED_COLUMNS} FROM (
          SELECT r.project, r.team, r.actor_id, r.actor_type, (${compileRuleCase(ruleSet, 'r', 'rollups')})::int AS rule_idx,
-                r.hierarchy_level::int AS level, width_bucket(r.day, $3::timestamptz[]) AS week_idx,
+                r.hierarchy_level::int AS level, width_bucket(r.first_at, $3::timestamptz[]) AS week_idx,
                 r.facts, r.first_at, r.last_at, r.sample_id
          FROM activity_rollups r
-         WHERE r.site = $1 AND r.project = ANY($2::text[]) AND r.day >= $4::timestamptz AND r.day < $5::timestamptz
-           AND NOT (r.day = ANY($6::timestamptz[]))
+         WHERE r.site = $1 AND r.project = ANY($2::text[]) AND r.day >= $9::timestamptz AND r.day < $10::timestamptz
+           AND r.first_at >= $4::timestamptz AND r.last_at < $5::timestamptz
+           -- NOT IN, not NOT EXISTS: a hashed subplan, where the embedded store (no statistics) chose a nested loop
+           AND (r.project, r.day) NOT IN (SELECT x.project, x.day FROM raw_piece x)
          UNION ALL
          SELECT a.project, a.team, a.actor_id, a.actor_type, (${compileRuleCase(ruleSet, 'a')})::int,
                 a.hierarchy_level::int, width_bucket(a.at, $3::timestamptz[]), 1, a.at, a.at, a.id
-         FROM unnest($7::timestamptz[], $8::timestamptz[]) AS g(since, until)
-         -- LATERAL: one index range scan per cut range, never a scan of the projects' whole history.
+         FROM raw_piece x
+         JOIN unnest($6::timestamptz[], $7::timestamptz[], $8::timestamptz[]) AS g(day, since, until) ON g.day = x.day
+         -- LATERAL: one index range scan per piece, never a scan of the projects' whole history.
          CROSS JOIN LATERAL (
-           SELECT * FROM activities x
-           WHERE x.site = $1 AND x.project = ANY($2::text[]) AND x.at >= g.since AND x.at < g.until
-             AND x.deleted_at IS NULL
+           SELECT * FROM activities y
+           WHERE y.site = $1 AND y.project = x.project AND y.at >= g.since AND y.at < g.until
+             AND y.deleted_at IS NULL
            OFFSET 0 -- keeps the planner from flattening it into one scan of every fact of the projects
          ) a
        ) u
@@ -204,11 +208,13 @@ async function aggregateFromRollups(
         q.site,
         [...q.projects],
         weekStarts,
+        q.since,
+        q.until,
+        plan.pieces.map((p) => p.day),
+        plan.pieces.map((p) => p.from),
+        plan.pieces.map((p) => p.to),
         plan.fromDay,
         plan.untilDay,
-        plan.cutDays,
-        plan.raw.map((r) => r.from),
-        plan.raw.map((r) => r.to),
       ],
     ),
   );
