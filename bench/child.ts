@@ -1,9 +1,10 @@
 /**
  * Child processes for benchmarks: a TypeScript module run under tsx with an IPC channel. The simulator runs in
  * one (Jira is remote: its JSON work must not share our event loop), and so do the measurements that need a
- * clean peak RSS (a fresh process's `maxRSS` is the peak of that measurement alone).
+ * clean peak RSS (a fresh process's high-water mark is the peak of that measurement alone).
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { withoutRelaunchVariables } from '../src/cli/malloc-arenas.js';
 
@@ -109,7 +110,18 @@ export function serveParent(handler: (msg: ChildMessage) => Promise<Record<strin
   process.on('disconnect', () => process.exit(0));
 }
 
-/** Peak RSS of this process so far, in bytes (`maxRSS` is in KiB). */
+/**
+ * Peak RSS of this process so far, in bytes: Linux's `VmHWM`, the high-water mark of this program's own memory since
+ * it was executed. Not `maxRSS`: Linux carries that across fork and exec, so a child forked by a parent that had
+ * grown (the runner after the sync benchmark, which syncs in-process: ~835 MiB) reported the parent's peak as its
+ * own, at every size. `maxRSS` where `/proc` is not there.
+ */
 export function peakRssBytes(): number {
+  try {
+    const kib = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kib) return Number(kib) * 1024;
+  } catch {
+    // not Linux
+  }
   return process.resourceUsage().maxRSS * 1024;
 }

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
@@ -45,9 +45,27 @@ export interface FleetRunResult {
   rootState: string;
 }
 
+/** The newest modification time of the TypeScript under these folders. */
+function newestSource(dirs: string[]): number {
+  let newest = 0;
+  for (const dir of dirs) {
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith('.ts'))
+        newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * The worker as deployed (compiled) when the build is newer than the source; otherwise from source. A build older
+ * than the source ran yesterday's code against today's schema (a fleet of workers failing every analysis).
+ */
 function workerCommand(): string[] {
   const built = packagePath('dist', 'workers', 'worker.js');
-  return existsSync(built) ? [built] : ['--import', 'tsx', packagePath('workers', 'worker.ts')];
+  const current =
+    existsSync(built) && statSync(built).mtimeMs >= newestSource([packagePath('src'), packagePath('workers')]);
+  return current ? [built] : ['--import', 'tsx', packagePath('workers', 'worker.ts')];
 }
 
 function startWorker(env: NodeJS.ProcessEnv, concurrency?: number): { child: ChildProcess; ready: Promise<void> } {

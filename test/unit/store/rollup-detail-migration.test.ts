@@ -30,16 +30,25 @@ function refined(i: number, detail: Record<string, unknown>): Activity {
   };
 }
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A folder of the migrations an earlier version had: those numbered below `first`. */
+function migrationsBefore(first: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rolecall-migrations-'));
+  dirs.push(dir);
+  for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < first))
+    copyFileSync(join(MIGRATIONS_DIR, f), join(dir, f));
+  return dir;
+}
+
 // Migration 140: roll-ups keyed by labels (a real site's label sets made them 0.6 rows per fact) are rebuilt
 // without them, from the facts, when a store written by an earlier version opens.
 describe('migration 140: roll-ups without labels', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rolecall-migrations-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   it('rebuilds the roll-ups of an existing store under the new key, facts unchanged', async () => {
-    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '140')) {
-      copyFileSync(join(MIGRATIONS_DIR, f), join(dir, f));
-    }
+    const dir = migrationsBefore('140');
     const db = await openPgliteDb();
     const announced: string[][] = [];
     try {
@@ -70,16 +79,10 @@ describe('migration 140: roll-ups without labels', () => {
 
 // Migration 160: the kept detail fields move from one jsonb object to four text columns, the values rules compare.
 describe('migration 160: roll-up detail as text', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rolecall-migrations-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   it('carries the rows of an existing store over, as a fold of the same facts gives them now', async () => {
-    for (const f of readdirSync(MIGRATIONS_DIR).filter((f) => f < '160')) {
-      copyFileSync(join(MIGRATIONS_DIR, f), join(dir, f));
-    }
     const db = await openPgliteDb();
     try {
-      await migrate(db, dir);
+      await migrate(db, migrationsBefore('160'));
       await upsertActivities(db, [
         refined(0, { field: 'status', fromCategory: 'new', toCategory: 'done', labels: ['x'] }),
         refined(1, { field: 'status', fromCategory: 'new', toCategory: 'done' }),
