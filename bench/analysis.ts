@@ -6,7 +6,7 @@ import { openStore } from '../src/store/open.js';
 import { attributeSite } from '../src/teams/attribute-site.js';
 import type { AnalyzeReply, AnalyzeRequest } from './analysis-child.js';
 import { BenchChild } from './child.js';
-import { atMost, type BenchResult, info, mib, progress, round, type Target } from './harness.js';
+import { atMost, type BenchResult, info, median, mib, progress, round, type Target } from './harness.js';
 import { tempDatabase } from './pg.js';
 import { syntheticConfig, syntheticFacts } from './support/synthetic.js';
 
@@ -39,11 +39,6 @@ export interface AnalysisBenchOptions {
 
 /** Days of history that hold `facts` at the density of the reference size in the window. */
 const spanDays = (facts: number) => Math.round((WINDOW_DAYS * facts) / REFERENCE);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : (s[Math.floor((s.length - 1) / 2)] as number);
-}
 
 async function rollupRows(store: AnalyzeRequest['store'], site: string): Promise<number> {
   const db = await openStore(store);

@@ -5,17 +5,12 @@ import { buildRawMessage } from '../src/delivery/eml.js';
 import { MAX_EMAIL_HTML_BYTES, renderEmail, renderHtmlReport } from '../src/report/index.js';
 import { upsertActivities } from '../src/store/activities.js';
 import { openStore } from '../src/store/open.js';
-import { atMost, type BenchResult, info, progress, type Target } from './harness.js';
+import { atMost, type BenchResult, info, median, progress, type Target } from './harness.js';
 import { syntheticFacts, syntheticTeams } from './support/synthetic.js';
 
 const EMAIL_HTML_LIMIT = 85_000;
 const AS_OF = '2026-11-23T12:00:00.000Z';
 const REPORT_URL = 'https://rolecall.example.com/reports/bench';
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : (s[Math.floor((s.length - 1) / 2)] as number);
-}
 
 function timed<T>(iterations: number, fn: () => T): { ms: number; value: T } {
   let value = fn(); // warm-up: templates compiled, font loaded

@@ -2,7 +2,7 @@ import type { Activity } from '../src/domain/activity.js';
 import { upsertActivities } from '../src/store/activities.js';
 import type { Db } from '../src/store/db.js';
 import { openStore } from '../src/store/open.js';
-import { type BenchResult, fmt, measure, ratio } from './harness.js';
+import { type BenchResult, fmt, measure, median, ratio } from './harness.js';
 
 const KINDS: Activity['kind'][] = [
   'issue.created',
@@ -19,7 +19,7 @@ const FIELDS = ['summary', 'description', 'rank', 'status', 'assignee', 'sprint'
  * per person and day, a few changed fields per kind, and labels (the 20,000-issue benchmark site keeps 0.2 roll-up
  * rows per fact; these about as many).
  */
-export function syntheticFact(i: number, site: string, n: number): Activity {
+function syntheticFact(i: number, site: string, n: number): Activity {
   const issue = i >> 4;
   return {
     id: `${site}:${issue}:${i}:0`,
@@ -50,11 +50,6 @@ export function syntheticFact(i: number, site: string, n: number): Activity {
 
 /** Rounds of the write with and without roll-ups (benchmark 2). */
 const ROLLUP_ROUNDS = 5;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1]!;
-}
 
 /**
  * A site's facts and roll-ups gone. Not vacuumed: a VACUUM would set the planner's statistics from a nearly empty

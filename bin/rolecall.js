@@ -11,18 +11,15 @@ if (!existsSync(fileURLToPath(entry))) {
 // Before anything else: a process that syncs restarts itself in place with one glibc malloc arena
 // (src/cli/malloc-arenas.ts), then keeps its heap within 2× what is alive, or what
 // ROLECALL_HEAP_GROWTH_PERCENT says (src/cli/heap-growth.ts).
-try {
-  const { relaunchWithSyncArenas } = await import(new URL('../dist/src/cli/malloc-arenas.js', import.meta.url).href);
-  relaunchWithSyncArenas();
-} catch (err) {
-  // A build older than the arena setting runs without it.
-  if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
-}
-try {
-  const { limitSyncHeapGrowth } = await import(new URL('../dist/src/cli/heap-growth.js', import.meta.url).href);
-  limitSyncHeapGrowth();
-} catch (err) {
-  // A build older than the heap setting runs without it.
-  if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+for (const [module, setting] of [
+  ['malloc-arenas.js', 'relaunchWithSyncArenas'],
+  ['heap-growth.js', 'limitSyncHeapGrowth'],
+]) {
+  try {
+    (await import(new URL(`../dist/src/cli/${module}`, import.meta.url).href))[setting]();
+  } catch (err) {
+    // A build older than the setting runs without it.
+    if (err?.code !== 'ERR_MODULE_NOT_FOUND') throw err;
+  }
 }
 await import(entry.href);

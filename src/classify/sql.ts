@@ -34,8 +34,9 @@ function matchSql(m: RuleMatch, a: string, kindKnown: boolean, source: RuleSourc
     );
   if (m.detail) {
     for (const [key, values] of Object.entries(m.detail)) {
-      const column = source === 'rollups' ? ROLLUP_DETAIL_COLUMNS[key] : undefined;
-      parts.push(inList(column ? `${a}.${column}` : `${a}.detail->>${sqlText(key)}`, values));
+      // From roll-ups every key has its column: compileRuleCase refuses rule sets that do not fit them.
+      const value = source === 'rollups' ? `${a}.${ROLLUP_DETAIL_COLUMNS[key]}` : `${a}.detail->>${sqlText(key)}`;
+      parts.push(inList(value, values));
     }
   }
   if (m.labels) parts.push(`(${a}.detail->'labels') ?| ARRAY[${m.labels.map(sqlText).join(', ')}]::text[]`);

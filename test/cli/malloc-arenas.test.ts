@@ -22,6 +22,7 @@ interface Probe {
     argv: string[];
     execArgv: string[];
     arenaMax: string | null;
+    relaunched: string | null;
     warnings: string[];
   };
   arenas: number;
