@@ -68,8 +68,11 @@ function workerCommand(): string[] {
   return current ? [built] : ['--import', 'tsx', packagePath('workers', 'worker.ts')];
 }
 
+/** Decided once per run, not per worker started. */
+let command: string[] | undefined;
+
 function startWorker(env: NodeJS.ProcessEnv, concurrency?: number): { child: ChildProcess; ready: Promise<void> } {
-  const args = [...workerCommand(), ...(concurrency ? ['--concurrency', String(concurrency)] : [])];
+  const args = [...(command ??= workerCommand()), ...(concurrency ? ['--concurrency', String(concurrency)] : [])];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   const ready = new Promise<void>((resolve, reject) => {
