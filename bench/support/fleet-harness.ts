@@ -71,8 +71,13 @@ function workerCommand(): string[] {
 /** Decided once per run, not per worker started. */
 let command: string[] | undefined;
 
+function workerCommandOnce(): string[] {
+  command ??= workerCommand();
+  return command;
+}
+
 function startWorker(env: NodeJS.ProcessEnv, concurrency?: number): { child: ChildProcess; ready: Promise<void> } {
-  const args = [...(command ??= workerCommand()), ...(concurrency ? ['--concurrency', String(concurrency)] : [])];
+  const args = [...workerCommandOnce(), ...(concurrency ? ['--concurrency', String(concurrency)] : [])];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   const ready = new Promise<void>((resolve, reject) => {
