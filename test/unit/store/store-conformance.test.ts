@@ -411,6 +411,62 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
       }
     });
 
+    it('are folded once per transaction, and again after each statement once the fold is immediate', async () => {
+      const s = `${site}-requests`;
+      const requests = () => count(db, 'activity_rollups_fold_requests', []);
+      try {
+        const inside = await db.transaction(async (tx) => {
+          // Several statements over 30 days: one fold request, so one fold call at commit (migration 170).
+          for (let k = 0; k < 3; k++) {
+            await upsertActivities(
+              tx,
+              Array.from({ length: 10 }, (_, j) =>
+                fact(s, k * 10 + j, { at: new Date(Date.UTC(2026, 2, 1 + k * 10 + j, 8)).toISOString() }),
+              ),
+            );
+          }
+          const [queued] = await tx.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM activity_rollups_fold_requests WHERE xact = pg_current_xact_id()',
+          );
+          await tx.exec('SET CONSTRAINTS activity_rollups_fold IMMEDIATE');
+          const folded = await tx.query('SELECT 1 FROM activity_rollups WHERE site = $1', [s]);
+          // A statement after a fold files a request of its own, and is folded as it ends.
+          await upsertActivities(tx, [fact(s, 99, { at: '2026-04-15T08:00:00.000Z' })]);
+          const later = await tx.query('SELECT 1 FROM activity_rollups WHERE site = $1', [s]);
+          return { queued: queued?.n, folded: folded.length, later: later.length };
+        });
+        expect(inside).toEqual({ queued: 1, folded: 30, later: 31 });
+        expect(await stored(s)).toEqual(await expected(s));
+        expect(await requests()).toBe(0);
+        expect(await pending()).toBe(0);
+      } finally {
+        await dropSite(db, s);
+      }
+    });
+
+    it('keep how the actor relates to the assignee as the rules read it', async () => {
+      const s = `${site}-assignee`;
+      const at = '2026-03-02T10:00:00.000Z';
+      try {
+        await upsertActivities(db, [
+          fact(s, 1, { at, actorId: 'a1', detail: { field: 'status', assigneeId: 'a1' } }),
+          fact(s, 2, { at, actorId: 'a2', detail: { field: 'status' } }),
+          fact(s, 3, { at, actorId: 'a3', detail: { field: 'status', assigneeId: 'someone' } }),
+          fact(s, 4, { at, actorId: '', detail: { field: 'status', assigneeId: '' } }),
+        ]);
+        expect(
+          await db.query('SELECT actor_id, assignee FROM activity_rollups WHERE site = $1 ORDER BY actor_id', [s]),
+        ).toEqual([
+          { actor_id: '', assignee: 3 },
+          { actor_id: 'a1', assignee: 1 },
+          { actor_id: 'a2', assignee: 2 },
+          { actor_id: 'a3', assignee: 0 },
+        ]);
+      } finally {
+        await dropSite(db, s);
+      }
+    });
+
     it('count every fact when transactions write the same project and days at once', async () => {
       const s = `${site}-concurrent`;
       try {
