@@ -444,6 +444,33 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
       }
     });
 
+    it('follow one statement that writes and then deletes facts of several sites and projects on the same days', async () => {
+      const [a, b] = [`${site}-multi-a`, `${site}-multi-b`];
+      const at = (d: number) => new Date(Date.UTC(2026, 4, d, 9)).toISOString();
+      try {
+        // Site a has PAY on day 1 and OPS on day 2, site b has WEB on both: noted by day, a day's sites and projects
+        // are combined, so scopes like (b, PAY, day 1) are noted too and must fold to nothing.
+        await upsertActivities(db, [
+          fact(a, 1, { at: at(1) }),
+          fact(a, 2, { at: at(2), project: 'OPS' }),
+          fact(b, 3, { at: at(1), project: 'WEB' }),
+          fact(b, 4, { at: at(2), project: 'WEB' }),
+        ]);
+        for (const s of [a, b]) expect(await stored(s)).toEqual(await expected(s));
+        expect((await stored(a)).map((r) => (r as { project: string }).project)).toEqual(['OPS', 'PAY']);
+        expect((await stored(b)).map((r) => (r as { project: string }).project)).toEqual(['WEB', 'WEB']);
+
+        await db.query('DELETE FROM activities WHERE id = ANY($1)', [[fact(a, 1).id, fact(b, 4).id]]);
+        for (const s of [a, b]) expect(await stored(s)).toEqual(await expected(s));
+        expect(await stored(a)).toHaveLength(1);
+        expect(await stored(b)).toHaveLength(1);
+        expect(await pending()).toBe(0);
+      } finally {
+        await dropSite(db, a);
+        await dropSite(db, b);
+      }
+    });
+
     it('keep how the actor relates to the assignee as the rules read it', async () => {
       const s = `${site}-assignee`;
       const at = '2026-03-02T10:00:00.000Z';
