@@ -96,7 +96,7 @@ interface MeasuredWrite {
  * background writer or checkpointer, so the pages a write dirtied are otherwise written out during the next one.
  * With the two writes sharing one store, round after round, each paid for what the one before left (its pages, its
  * deleted rows): the write without roll-ups took 2.5–2.8 s when it led a round and 3.2–3.7 s after one with them,
- * and single rounds of the ratio ranged 0.62–0.99; in stores of their own, 0.75–0.84.
+ * and single rounds of the ratio ranged 0.57–0.99; in stores of their own, 0.76–0.91.
  */
 async function measuredWrite(
   driver: 'pglite' | 'postgres',
