@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { upsertActivities } from '../src/store/activities.js';
 import { openStore } from '../src/store/open.js';
+import { reclaimRollupSpace } from '../src/store/rollups.js';
 import { attributeSite } from '../src/teams/attribute-site.js';
 import type { AnalyzeReply, AnalyzeRequest } from './analysis-child.js';
 import { BenchChild } from './child.js';
@@ -83,8 +84,11 @@ async function load(store: AnalyzeRequest['store'], n: number, days: number): Pr
     const ms = performance.now() - t;
     progress(`analysis: loaded ${n} facts (${days} days) in ${(ms / 1000).toFixed(1)} s`);
     await attributeSite(db, syntheticConfig(TEAMS), siteFor(n));
-    // PostgreSQL's autovacuum would gather statistics soon after such a load; doing it now keeps the run from
-    // racing it. PGlite has no autovacuum, so it is measured as the product leaves it (no ANALYZE).
+    // As a sync ends: on PGlite, the space of replaced roll-up rows made reusable (a VACUUM, which also records the
+    // table's row count for the planner). PostgreSQL's autovacuum would gather statistics soon after such a load;
+    // doing it now keeps the run from racing it. PGlite has no autovacuum, so it is measured as the product leaves
+    // it (no ANALYZE).
+    await reclaimRollupSpace(db);
     if ('databaseUrl' in store) await db.exec('ANALYZE activities; ANALYZE activity_rollups');
     return ms;
   } finally {

@@ -1,3 +1,4 @@
+import { reclaimRollupSpace } from '../store/rollups.js';
 import { readCursor } from '../store/sync-cursors.js';
 import { readCachedDiscovery } from './discovery.js';
 import type { RunState, SyncOptions } from './options.js';
@@ -21,6 +22,7 @@ export async function syncProjects(opts: SyncOptions): Promise<SyncSummary> {
   const run = await readRunState(opts);
   const projects = await runProjects(opts, run);
   const teams = await syncTeamsReporting(opts);
+  await reclaimRollupSpaceReporting(opts);
   const stats = site.stats;
   return {
     site: site.id,
@@ -46,6 +48,15 @@ async function syncTeamsReporting(opts: SyncOptions): Promise<SyncSummary['teams
     if (isSiteWide(err) || opts.signal?.aborted) throw err;
     opts.log?.error({ err }, 'team attribution failed');
     return { error: errorSummary(err) };
+  }
+}
+
+/** After the writes, which are committed by then: a failure is logged, and the next sync tries again. */
+async function reclaimRollupSpaceReporting(opts: SyncOptions): Promise<void> {
+  try {
+    await reclaimRollupSpace(opts.db);
+  } catch (err) {
+    opts.log?.warn({ err }, 'could not make the space of replaced roll-up rows reusable');
   }
 }
 
