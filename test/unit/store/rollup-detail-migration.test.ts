@@ -7,28 +7,14 @@ import { upsertActivities } from '../../../src/store/activities.js';
 import { MIGRATIONS_DIR, migrate } from '../../../src/store/migrate.js';
 import { openPgliteDb } from '../../../src/store/pglite-db.js';
 import { rebuildRollups } from '../../../src/store/rollups.js';
+import { refinedFact } from '../../helpers/facts.js';
 
 /** What a store made before migration 160 gets from it on. */
 const FROM_160 = ['160_rollup_detail_as_text.sql', '170_rollups_one_fold_per_transaction.sql'];
 const DETAIL_COLUMNS = 'field, from_category, phase, to_category';
 
 function refined(i: number, detail: Record<string, unknown>): Activity {
-  return {
-    id: `s:1:${i}`,
-    site: 's',
-    project: 'P',
-    issueKey: 'P-1',
-    issueId: '1',
-    issueType: 'Story',
-    hierarchyLevel: 0,
-    projectType: 'software',
-    actorId: 'u1',
-    actorName: 'U',
-    actorType: 'atlassian',
-    at: `2026-03-02T0${i}:00:00.000Z`,
-    kind: 'issue.refined',
-    detail,
-  };
+  return refinedFact({ id: `s:1:${i}`, at: `2026-03-02T0${i}:00:00.000Z`, detail });
 }
 
 const dirs: string[] = [];

@@ -5,6 +5,7 @@ import type { Db } from '../../../src/store/db.js';
 import { migrate } from '../../../src/store/migrate.js';
 import { openPgliteDb } from '../../../src/store/pglite-db.js';
 import { reclaimRollupSpace } from '../../../src/store/rollups.js';
+import { refinedFact } from '../../helpers/facts.js';
 
 const DAYS = 30;
 const PEOPLE = 150;
@@ -13,24 +14,13 @@ const PEOPLE = 150;
 function facts(round: number): Activity[] {
   const people = round === 0 ? PEOPLE : 1;
   return Array.from({ length: DAYS * people }, (_, i) => {
-    const day = i % DAYS;
     const person = round === 0 ? Math.floor(i / DAYS) : 0;
-    return {
+    return refinedFact({
       id: `s:${round}:${i}`,
-      site: 's',
-      project: 'P',
-      issueKey: 'P-1',
-      issueId: '1',
-      issueType: 'Story',
-      hierarchyLevel: 0,
-      projectType: 'software',
       actorId: `a${person}`,
       actorName: `Person ${person}`,
-      actorType: 'atlassian',
-      at: new Date(Date.UTC(2026, 0, 1 + day, 9, round)).toISOString(),
-      kind: 'issue.refined',
-      detail: { field: 'summary' },
-    };
+      at: new Date(Date.UTC(2026, 0, 1 + (i % DAYS), 9, round)).toISOString(),
+    });
   });
 }
 
