@@ -84,10 +84,9 @@ async function load(store: AnalyzeRequest['store'], n: number, days: number): Pr
     const ms = performance.now() - t;
     progress(`analysis: loaded ${n} facts (${days} days) in ${(ms / 1000).toFixed(1)} s`);
     await attributeSite(db, syntheticConfig(TEAMS), siteFor(n));
-    // As a sync ends: on PGlite, the space of replaced roll-up rows made reusable (a VACUUM, which also records the
-    // table's row count for the planner). PostgreSQL's autovacuum would gather statistics soon after such a load;
-    // doing it now keeps the run from racing it. PGlite has no autovacuum, so it is measured as the product leaves
-    // it (no ANALYZE).
+    // As a sync ends: on PGlite, the roll-up tables vacuumed (which also gives the planner their row counts); no
+    // ANALYZE, as the product leaves it. PostgreSQL's autovacuum would gather statistics soon after such a load:
+    // doing it now keeps the run from racing it.
     await reclaimRollupSpace(db);
     if ('databaseUrl' in store) await db.exec('ANALYZE activities; ANALYZE activity_rollups');
     return ms;

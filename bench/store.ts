@@ -70,8 +70,8 @@ async function freshStore(driver: 'pglite' | 'postgres'): Promise<{ db: Db; drop
 }
 
 /**
- * A site's facts and roll-ups gone. Not vacuumed: a VACUUM would set the planner's statistics from a nearly empty
- * table, which the embedded store (never vacuumed or analysed by rolecall) does not have.
+ * A site's facts and roll-ups gone, the triggers off. Not vacuumed: a VACUUM would give the planner statistics of a
+ * nearly empty facts table, which rolecall never vacuums or analyses.
  */
 async function emptied(db: Db, site: string): Promise<void> {
   await db.transaction(async (tx) => {
@@ -168,28 +168,25 @@ async function benchOne(driver: 'pglite' | 'postgres', n: number): Promise<Bench
   const plain: MeasuredWrite[] = [];
   const bulk: MeasuredWrite[] = [];
   let sizes: { naiveRate: number; bytes: number; count: number; rollupRows: number } | undefined;
+  /** The size and row-at-a-time figures, from the store of the last write with roll-ups. */
+  const figuresOf = async (db: Db) => {
+    const [size] = await db.query<{ bytes: number }>("SELECT (pg_total_relation_size('activities'))::float8 AS bytes");
+    const [count] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities');
+    const [rows] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activity_rollups');
+    const naiveN = Math.min(n, 5000);
+    const naiveFacts = Array.from({ length: naiveN }, (_, i) => syntheticFact(i, `${site}-naive`, n));
+    const naive = await measure(() => naiveInsert(db, naiveFacts));
+    sizes = {
+      naiveRate: naiveN / (naive.ms / 1000),
+      bytes: size?.bytes ?? 0,
+      count: count?.n ?? 0,
+      rollupRows: rows?.n ?? 0,
+    };
+  };
   for (let round = 0; round < ROLLUP_ROUNDS; round++) {
     const last = round === ROLLUP_ROUNDS - 1;
     for (const rollups of round % 2 === 0 ? [false, true] : [true, false]) {
-      const keep =
-        rollups && last
-          ? async (db: Db) => {
-              const [size] = await db.query<{ bytes: number }>(
-                "SELECT (pg_total_relation_size('activities'))::float8 AS bytes",
-              );
-              const [count] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities');
-              const [rows] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activity_rollups');
-              const naiveN = Math.min(n, 5000);
-              const naiveFacts = Array.from({ length: naiveN }, (_, i) => syntheticFact(i, `${site}-naive`, n));
-              const naive = await measure(() => naiveInsert(db, naiveFacts));
-              sizes = {
-                naiveRate: naiveN / (naive.ms / 1000),
-                bytes: size?.bytes ?? 0,
-                count: count?.n ?? 0,
-                rollupRows: rows?.n ?? 0,
-              };
-            }
-          : undefined;
+      const keep = rollups && last ? figuresOf : undefined;
       (rollups ? bulk : plain).push(await measuredWrite(driver, facts, rollups, keep));
     }
   }

@@ -471,7 +471,7 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
       }
     });
 
-    it('keep how the actor relates to the assignee as the rules read it', async () => {
+    it('keep the assignee bits: 1 the actor is the assignee, 2 none is recorded, both for an empty actor with none', async () => {
       const s = `${site}-assignee`;
       const at = '2026-03-02T10:00:00.000Z';
       try {
