@@ -71,27 +71,32 @@ export async function liveIssueIds(db: Db, site: string, project: string): Promi
 
 /**
  * Marks issues (and all their facts) deleted: they vanished from Jira, or the account lost access. Facts are
- * kept for audit but no longer count. Returns the number of facts marked.
+ * kept for audit but no longer count. With `project`, only issues still stored under it are marked: on
+ * PostgreSQL the sync of the project an issue moved to may commit it between the census and this update, and
+ * the row PostgreSQL re-reads then names the new project (the moved issue and its facts stay live).
  */
 export async function markIssuesDeleted(
   db: Db,
   site: string,
   issueIds: readonly string[],
   at: string,
-): Promise<number> {
-  if (issueIds.length === 0) return 0;
-  await db.query('UPDATE issues SET deleted_at = $3 WHERE site = $1 AND issue_id = ANY($2::text[])', [
-    site,
-    issueIds,
-    at,
-  ]);
+  project?: string,
+): Promise<{ issueIds: string[]; facts: number }> {
+  if (issueIds.length === 0) return { issueIds: [], facts: 0 };
+  const marked = await db.query<{ issue_id: string }>(
+    `UPDATE issues SET deleted_at = $3
+     WHERE site = $1 AND issue_id = ANY($2::text[]) AND ($4::text IS NULL OR project = $4) RETURNING issue_id`,
+    [site, issueIds, at, project ?? null],
+  );
+  const ids = marked.map((r) => r.issue_id);
+  if (ids.length === 0) return { issueIds: [], facts: 0 };
   const rows = await db.query<{ n: number }>(
     `WITH d AS (UPDATE activities a SET deleted_at = $3 FROM unnest($2::text[]) AS u(issue_id)
                 WHERE ${issueFactsCondition('a.id', '$1::text', 'u.issue_id')} AND a.deleted_at IS NULL RETURNING 1)
      SELECT count(*)::int AS n FROM d`,
-    [site, issueIds, at],
+    [site, ids, at],
   );
-  return rows[0]?.n ?? 0;
+  return { issueIds: ids, facts: rows[0]?.n ?? 0 };
 }
 
 /** Ids of a project's issues marked deleted. */

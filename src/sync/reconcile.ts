@@ -45,9 +45,9 @@ export async function markMissingDeleted(opts: {
   const gone = (await liveIssueIds(opts.db, opts.siteId, opts.project)).filter(
     (id) => !opts.census.has(id) && !opts.seen?.has(id),
   );
-  const facts = await markIssuesDeleted(opts.db, opts.siteId, gone, opts.at);
+  const marked = await markIssuesDeleted(opts.db, opts.siteId, gone, opts.at, opts.project);
   // Issues marked deleted that the census sees again (restored in Jira, or a census that missed them) come back.
   const back = (await deletedIssueIds(opts.db, opts.siteId, opts.project)).filter((id) => opts.census.has(id));
   await restoreIssues(opts.db, opts.siteId, back);
-  return { issues: gone.length, facts, issueIds: [...gone, ...back] };
+  return { issues: marked.issueIds.length, facts: marked.facts, issueIds: [...marked.issueIds, ...back] };
 }

@@ -28,6 +28,7 @@ import {
 import { latestItemAccounting, writeItemAccounting } from '../../../src/store/item-accounting.js';
 import { MIGRATIONS_DIR, migrate } from '../../../src/store/migrate.js';
 import { openStore } from '../../../src/store/open.js';
+import { PendingTransaction } from '../../../src/store/pending-transaction.js';
 import { upsertPeople } from '../../../src/store/people.js';
 import { getReport, listReports, reportIdFor, saveRenderedReport } from '../../../src/store/reports.js';
 import { addSnapshotNotes, latestSnapshotBefore, saveSnapshot, snapshotById } from '../../../src/store/snapshots.js';
@@ -87,6 +88,18 @@ const MIGRATION_FILES = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{3}_[a-z0-
 
 const count = async (db: Db, sql: string, params: unknown[]) =>
   (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`, params))[0]?.n;
+
+/** Until a statement starting with `prefix` waits for a row lock (PostgreSQL). */
+async function waitForLockWait(db: Db, prefix: string): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    const waiting = await count(db, "pg_stat_activity WHERE wait_event_type = 'Lock' AND starts_with(query, $1)", [
+      prefix,
+    ]);
+    if (waiting) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no statement starting with "${prefix}" waited for a lock`);
+}
 
 let rendered: ReturnType<typeof renderReport> | undefined;
 /** The org fixture in every format (rendered once per file: the email's charts take a moment). */
@@ -267,7 +280,10 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
       expect((await liveIssueIds(db, site, 'PAY')).sort()).toEqual(['1001', '1002']);
 
       await upsertActivities(db, [fact(site, 1)]);
-      expect(await markIssuesDeleted(db, site, ['1001'], '2026-02-01T00:00:00Z')).toBe(1);
+      expect(await markIssuesDeleted(db, site, ['1001'], '2026-02-01T00:00:00Z')).toEqual({
+        issueIds: ['1001'],
+        facts: 1,
+      });
       expect(await deletedIssueIds(db, site, 'PAY')).toEqual(['1001']);
       expect(
         await count(db, 'activities WHERE site = $1 AND deleted_at IS NULL AND issue_id = $2', [site, '1001']),
@@ -277,6 +293,31 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
       expect(
         await count(db, 'activities WHERE site = $1 AND deleted_at IS NULL AND issue_id = $2', [site, '1001']),
       ).toBe(1);
+    });
+
+    it('issues: a census of the old project does not delete an issue the sync of its new project is writing', async () => {
+      const s = `${site}-moved`;
+      const moved = (project: string) => ({ project, issueKey: `${project}-1` });
+      try {
+        await upsertIssues(db, [issue(s, 1, moved('CHK'))]);
+        await upsertActivities(db, [fact(s, 1, moved('CHK'))]);
+        // The sync of PAY, which now holds the issue, has written it and not yet committed (PGlite: one at a time).
+        const pay = new PendingTransaction(db);
+        const tx = await pay.tx;
+        await upsertActivities(tx, [fact(s, 1, moved('PAY'))]);
+        await upsertIssues(tx, [issue(s, 1, { ...moved('PAY'), updatedAt: '2026-03-01T00:00:00.000Z' })]);
+        // CHK's census no longer sees it: CHK's reconcile marks it deleted, waiting for PAY's row lock on PostgreSQL.
+        const marking = markIssuesDeleted(db, s, ['1001'], '2026-03-02T00:00:00Z', 'CHK');
+        if (driver === 'postgres') await waitForLockWait(db, 'UPDATE issues SET deleted_at');
+        await pay.commit();
+        expect(await marking).toEqual({ issueIds: [], facts: 0 });
+        expect(await liveIssueIds(db, s, 'PAY')).toEqual(['1001']);
+        expect(await count(db, 'activities WHERE site = $1 AND deleted_at IS NULL AND project = $2', [s, 'PAY'])).toBe(
+          1,
+        );
+      } finally {
+        await dropSite(db, s);
+      }
     });
 
     it('people and sprints: one row per id, holding the last values', async () => {
