@@ -62,5 +62,7 @@ export async function rebuildRollups(db: Db, onProgress?: (p: RollupRebuildProgr
  */
 export async function reclaimRollupSpace(db: Db): Promise<void> {
   if (db.driver !== 'pglite') return;
-  await db.exec('VACUUM activity_rollups, activity_rollups_pending, activity_rollups_fold_requests');
+  await db.exec(
+    'VACUUM activity_rollups, activity_rollups_pending, activity_rollups_noted_days, activity_rollups_fold_requests',
+  );
 }

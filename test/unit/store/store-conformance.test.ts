@@ -400,7 +400,10 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
       );
     const stored = (s: string) =>
       db.query(`SELECT ${ROLLUP} FROM activity_rollups WHERE site = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`, [s]);
-    const pending = () => count(db, 'activity_rollups_pending', []);
+    /** Scopes noted and not yet folded: one a row (updates), or a project's days a row (inserts, deletes). */
+    const pending = async () =>
+      ((await count(db, 'activity_rollups_pending', [])) ?? 0) +
+      ((await count(db, 'activity_rollups_noted_days', [])) ?? 0);
     const dayFacts = (s: string, from: number, n: number, over: Partial<Activity> = {}) =>
       Array.from({ length: n }, (_, k) =>
         fact(s, from + k, { at: new Date(Date.UTC(2026, 0, 1 + (k % 3), 9, k)).toISOString(), ...over }),
@@ -469,14 +472,19 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
           const [queued] = await tx.query<{ n: number }>(
             'SELECT count(*)::int AS n FROM activity_rollups_fold_requests WHERE xact = pg_current_xact_id()',
           );
+          // Each statement noted its project's ten days in one row (migration 180), not one row per day.
+          const [noted] = await tx.query<{ rows: number; days: number }>(
+            `SELECT count(*)::int AS rows, sum(cardinality(days))::int AS days FROM activity_rollups_noted_days
+             WHERE xact = pg_current_xact_id()`,
+          );
           await tx.exec('SET CONSTRAINTS activity_rollups_fold IMMEDIATE');
           const folded = await tx.query('SELECT 1 FROM activity_rollups WHERE site = $1', [s]);
           // A statement after a fold files a request of its own, and is folded as it ends.
           await upsertActivities(tx, [fact(s, 99, { at: '2026-04-15T08:00:00.000Z' })]);
           const later = await tx.query('SELECT 1 FROM activity_rollups WHERE site = $1', [s]);
-          return { queued: queued?.n, folded: folded.length, later: later.length };
+          return { queued: queued?.n, noted, folded: folded.length, later: later.length };
         });
-        expect(inside).toEqual({ queued: 1, folded: 30, later: 31 });
+        expect(inside).toEqual({ queued: 1, noted: { rows: 3, days: 30 }, folded: 30, later: 31 });
         expect(await stored(s)).toEqual(await expected(s));
         expect(await requests()).toBe(0);
         expect(await pending()).toBe(0);
