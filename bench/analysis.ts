@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { upsertActivities } from '../src/store/activities.js';
 import { openStore } from '../src/store/open.js';
-import { reclaimRollupSpace } from '../src/store/rollups.js';
+import { reclaimSpace } from '../src/store/reclaim-space.js';
 import { attributeSite } from '../src/teams/attribute-site.js';
 import type { AnalyzeReply, AnalyzeRequest } from './analysis-child.js';
 import { BenchChild } from './child.js';
@@ -87,7 +87,7 @@ async function load(store: AnalyzeRequest['store'], n: number, days: number): Pr
     // As a sync ends: on PGlite, the roll-up tables vacuumed (which also gives the planner their row counts); no
     // ANALYZE, as the product leaves it. PostgreSQL's autovacuum would gather statistics soon after such a load:
     // doing it now keeps the run from racing it.
-    await reclaimRollupSpace(db);
+    await reclaimSpace(db);
     if ('databaseUrl' in store) await db.exec('ANALYZE activities; ANALYZE activity_rollups');
     return ms;
   } finally {

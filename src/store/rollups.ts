@@ -53,16 +53,3 @@ export async function rebuildRollups(db: Db, onProgress?: (p: RollupRebuildProgr
   }
   return rows;
 }
-
-/**
- * Makes the space of the roll-up rows that folds replaced reusable, on the embedded store. Every fold deletes and
- * rewrites whole days of rows, and PGlite has no autovacuum: without this the table only grew, so an analysis read
- * more pages after every sync (200 small syncs of a 100,000-fact store: 15 % more live rows, 55 % more pages).
- * Cheap (30 ms there): the roll-ups are a small fraction of the facts. PostgreSQL's autovacuum does it on a server.
- */
-export async function reclaimRollupSpace(db: Db): Promise<void> {
-  if (db.driver !== 'pglite') return;
-  await db.exec(
-    'VACUUM activity_rollups, activity_rollups_pending, activity_rollups_noted_days, activity_rollups_fold_requests',
-  );
-}

@@ -1,4 +1,4 @@
-import { reclaimRollupSpace } from '../store/rollups.js';
+import { reclaimSpace } from '../store/reclaim-space.js';
 import { readCursor } from '../store/sync-cursors.js';
 import { readCachedDiscovery } from './discovery.js';
 import type { RunState, SyncOptions } from './options.js';
@@ -22,7 +22,7 @@ export async function syncProjects(opts: SyncOptions): Promise<SyncSummary> {
   const run = await readRunState(opts);
   const projects = await runProjects(opts, run);
   const teams = await syncTeamsReporting(opts);
-  await reclaimRollupSpaceReporting(opts);
+  await reclaimSpaceReporting(opts);
   const stats = site.stats;
   return {
     site: site.id,
@@ -52,11 +52,12 @@ async function syncTeamsReporting(opts: SyncOptions): Promise<SyncSummary['teams
 }
 
 /** After the writes, which are committed by then: a failure is logged, and the next sync tries again. */
-async function reclaimRollupSpaceReporting(opts: SyncOptions): Promise<void> {
+async function reclaimSpaceReporting(opts: SyncOptions): Promise<void> {
   try {
-    await reclaimRollupSpace(opts.db);
+    const tables = await reclaimSpace(opts.db);
+    if (tables.length > 0) opts.log?.debug({ tables }, 'space of replaced rows made reusable');
   } catch (err) {
-    opts.log?.warn({ err }, 'could not make the space of replaced roll-up rows reusable');
+    opts.log?.warn({ err }, 'could not make the space of replaced rows reusable');
   }
 }
 

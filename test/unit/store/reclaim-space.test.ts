@@ -4,7 +4,7 @@ import { upsertActivities } from '../../../src/store/activities.js';
 import type { Db } from '../../../src/store/db.js';
 import { migrate } from '../../../src/store/migrate.js';
 import { openPgliteDb } from '../../../src/store/pglite-db.js';
-import { reclaimRollupSpace } from '../../../src/store/rollups.js';
+import { reclaimSpace } from '../../../src/store/reclaim-space.js';
 import { refinedFact } from '../../helpers/facts.js';
 
 const DAYS = 30;
@@ -24,36 +24,58 @@ function facts(round: number): Activity[] {
   });
 }
 
-const pages = async (db: Db) =>
-  (await db.query<{ n: number }>("SELECT (pg_relation_size('activity_rollups') / 8192)::int AS n"))[0]?.n ?? 0;
+const pages = async (db: Db, table: string) =>
+  (await db.query<{ n: number }>('SELECT (pg_relation_size($1::regclass) / 8192)::int AS n', [table]))[0]?.n ?? 0;
 
-/** Pages of the roll-up table after a load and after each of `rounds` writes that refold every day. */
-async function growth(reclaim: boolean, rounds: number): Promise<number[]> {
+/**
+ * Pages of `table` after a load and after each of `rounds` writes: `write(round)` of the test, then, with
+ * `reclaim`, what a sync ends with. Also every table vacuumed along the way.
+ */
+async function growth(
+  table: string,
+  reclaim: boolean,
+  rounds: number,
+  write: (db: Db, round: number) => Promise<unknown>,
+): Promise<{ sizes: number[]; vacuumed: Set<string> }> {
   const db = await openPgliteDb();
+  const vacuumed = new Set<string>();
   try {
     await migrate(db);
     await upsertActivities(db, facts(0));
-    const sizes = [await pages(db)];
+    const sizes = [await pages(db, table)];
     for (let round = 1; round <= rounds; round++) {
-      await upsertActivities(db, facts(round));
-      if (reclaim) await reclaimRollupSpace(db);
-      sizes.push(await pages(db));
+      await write(db, round);
+      if (reclaim) for (const t of await reclaimSpace(db)) vacuumed.add(t);
+      sizes.push(await pages(db, table));
     }
-    return sizes;
+    return { sizes, vacuumed };
   } finally {
     await db.close();
   }
 }
 
-// Every fold deletes and rewrites whole days of roll-up rows; PGlite has no autovacuum to make that space reusable.
-describe('roll-up space on the embedded store', () => {
-  it('stops growing once the space of replaced rows is reclaimed after each write, as a sync does', async () => {
-    const kept = await growth(true, 6);
-    const unkept = await growth(false, 6);
+// PGlite has no autovacuum to make the space of replaced rows reusable: a sync ends by doing what it would.
+describe('space on the embedded store', () => {
+  it('roll-ups: every fold rewrites whole days; reclaimed after each write, as a sync does, the table stops growing', async () => {
+    const oneMoreFactADay = (db: Db, round: number) => upsertActivities(db, facts(round));
+    const kept = await growth('activity_rollups', true, 6, oneMoreFactADay);
+    const unkept = await growth('activity_rollups', false, 6, oneMoreFactADay);
     // Each round rewrites all 4,500 rows: left alone, the table takes about as many pages again every round.
-    expect(unkept[6]!).toBeGreaterThan(unkept[0]! * 4);
+    expect(unkept.sizes[6]!).toBeGreaterThan(unkept.sizes[0]! * 4);
     // Reclaimed, the freed pages are written again (and emptied ones at the end given back): the table never holds
     // more than two generations of rows.
-    expect(Math.max(...kept)).toBeLessThanOrEqual(kept[0]! * 2 + 1);
+    expect(Math.max(...kept.sizes)).toBeLessThanOrEqual(kept.sizes[0]! * 2 + 1);
+    // One new fact a day leaves the facts table far below autovacuum's threshold: it is left alone.
+    expect(kept.vacuumed.has('activities')).toBe(false);
+  });
+
+  it('facts: a re-sync rewrites the facts of changed issues; past autovacuum’s threshold they are vacuumed too', async () => {
+    // Every fact of the load written again, as a re-sync writes those of every issue it finds changed.
+    const rewriteAll = (db: Db) => upsertActivities(db, facts(0));
+    const kept = await growth('activities', true, 4, rewriteAll);
+    const unkept = await growth('activities', false, 4, rewriteAll);
+    expect(unkept.sizes[4]!).toBeGreaterThan(unkept.sizes[0]! * 4);
+    expect(kept.vacuumed.has('activities')).toBe(true);
+    expect(Math.max(...kept.sizes)).toBeLessThanOrEqual(kept.sizes[0]! * 2 + 1);
   });
 });
