@@ -71,7 +71,8 @@ async function freshStore(driver: 'pglite' | 'postgres'): Promise<{ db: Db; drop
 
 /**
  * A site's facts and roll-ups gone, the triggers off. Not vacuumed: a VACUUM would give the planner statistics of a
- * nearly empty facts table, which rolecall never vacuums or analyses.
+ * nearly empty facts table, which a store never has: rolecall never analyses, and vacuums the facts only once many
+ * of them are dead.
  */
 async function emptied(db: Db, site: string): Promise<void> {
   await db.transaction(async (tx) => {
@@ -172,7 +173,7 @@ async function benchOne(driver: 'pglite' | 'postgres', n: number): Promise<Bench
   const figuresOf = async (db: Db) => {
     // The same facts written again, as a re-sync writes every fact of each issue it finds changed: each statement's
     // updated rows are joined old to new to note what changed (nothing here), in a session whose first write was all
-    // inserts (migration 190).
+    // inserts (migration 170).
     const rewrite = await measure(() => db.transaction((tx) => upsertActivities(tx, facts)));
     const [size] = await db.query<{ bytes: number }>("SELECT (pg_total_relation_size('activities'))::float8 AS bytes");
     const [count] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities');
@@ -227,7 +228,7 @@ async function benchOne(driver: 'pglite' | 'postgres', n: number): Promise<Bench
     targets: [
       { name: 'bulk facts/s ÷ row-at-a-time facts/s', value: ratio(bulkRate, naiveRate), kind: 'min', limit: 5 },
       // Writing stored facts again costs about what writing them did; a plan that compared every old row of a
-      // statement with every new one made it 0.01 (migration 190).
+      // statement with every new one made it 0.03 (migration 170).
       {
         name: 'facts/s writing them again ÷ writing them first',
         value: ratio(rewriteRate, bulkRate),

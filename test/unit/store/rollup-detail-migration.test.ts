@@ -10,12 +10,7 @@ import { rebuildRollups } from '../../../src/store/rollups.js';
 import { refinedFact } from '../../helpers/facts.js';
 
 /** What a store made before migration 160 gets from it on. */
-const FROM_160 = [
-  '160_rollup_detail_as_text.sql',
-  '170_rollups_one_fold_per_transaction.sql',
-  '180_rollups_noted_days_per_project.sql',
-  '190_rollups_track_without_nested_loop.sql',
-];
+const FROM_160 = ['160_rollup_detail_as_text.sql', '170_rollups_one_fold_per_transaction.sql'];
 const DETAIL_COLUMNS = 'field, from_category, phase, to_category';
 
 function refined(i: number, detail: Record<string, unknown>): Activity {

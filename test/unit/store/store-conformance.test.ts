@@ -472,7 +472,7 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
           const [queued] = await tx.query<{ n: number }>(
             'SELECT count(*)::int AS n FROM activity_rollups_fold_requests WHERE xact = pg_current_xact_id()',
           );
-          // Each statement noted its project's ten days in one row (migration 180), not one row per day.
+          // Each statement noted its project's ten days in one row (migration 170), not one row per day.
           const [noted] = await tx.query<{ rows: number; days: number }>(
             `SELECT count(*)::int AS rows, sum(cardinality(days))::int AS days FROM activity_rollups_noted_days
              WHERE xact = pg_current_xact_id()`,
