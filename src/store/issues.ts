@@ -24,11 +24,15 @@ const ISSUE_COLUMNS = `site text, "issueId" text, "issueKey" text, project text,
   "statusCategory" text, "assigneeId" text, "parentId" text, components jsonb, "linkCount" integer,
   "storyPoints" double precision, "sprintIds" jsonb, "createdAt" timestamptz, "updatedAt" timestamptz`;
 
-/** Bulk upsert of issues as last seen; a re-appearing issue is undeleted. */
-export async function upsertIssues(db: Db, rows: readonly IssueRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.query(
-    `INSERT INTO issues (site, issue_id, issue_key, project, issue_type, hierarchy_level, status_category, assignee_id,
+/**
+ * Bulk upsert of issues as last seen; a re-appearing issue is undeleted. Returns the ids of the issues the store
+ * had no row for (a sync writes an issue's row with its facts, so these have no stored facts).
+ */
+export async function upsertIssues(db: Db, rows: readonly IssueRow[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const written = await db.query<{ issue_id: string }>(
+    `WITH written AS (
+     INSERT INTO issues (site, issue_id, issue_key, project, issue_type, hierarchy_level, status_category, assignee_id,
                          parent_id, components, link_count, story_points, sprint_ids, created_at, updated_at, deleted_at)
      SELECT site, "issueId", "issueKey", project, "issueType", "hierarchyLevel", "statusCategory", "assigneeId",
             "parentId", components, "linkCount", "storyPoints", "sprintIds", "createdAt", "updatedAt", NULL
@@ -38,9 +42,13 @@ export async function upsertIssues(db: Db, rows: readonly IssueRow[]): Promise<v
        hierarchy_level = EXCLUDED.hierarchy_level, status_category = EXCLUDED.status_category,
        assignee_id = EXCLUDED.assignee_id, parent_id = EXCLUDED.parent_id, components = EXCLUDED.components,
        link_count = EXCLUDED.link_count, story_points = EXCLUDED.story_points, sprint_ids = EXCLUDED.sprint_ids,
-       created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, deleted_at = NULL`,
+       created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, deleted_at = NULL
+     -- xmax is 0 in a row version this statement inserted, and set in one it updated
+     RETURNING issue_id, xmax = 0 AS inserted)
+     SELECT issue_id FROM written WHERE inserted`,
     [JSON.stringify(rows)],
   );
+  return written.map((r) => r.issue_id);
 }
 
 /** `updated` of the given issues as stored (epoch ms), to skip issues a re-sync sees unchanged. */

@@ -270,14 +270,17 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
     });
 
     it('issues: the last version wins, and deleting and restoring an issue takes its facts along', async () => {
-      await upsertIssues(db, [issue(site, 1), issue(site, 2)]);
-      await upsertIssues(db, [issue(site, 1, { statusCategory: 'done', storyPoints: 3 })]);
+      // An upsert names the issues the store had no row for: a sync withdraws no facts of those.
+      expect(await upsertIssues(db, [issue(site, 1), issue(site, 2)])).toEqual(['1001', '1002']);
+      expect(
+        await upsertIssues(db, [issue(site, 1, { statusCategory: 'done', storyPoints: 3 }), issue(site, 3)]),
+      ).toEqual(['1003']);
       const [row] = await db.query<{ status_category: string; story_points: number }>(
         'SELECT status_category, story_points FROM issues WHERE site = $1 AND issue_id = $2',
         [site, '1001'],
       );
       expect(row).toEqual({ status_category: 'done', story_points: 3 });
-      expect((await liveIssueIds(db, site, 'PAY')).sort()).toEqual(['1001', '1002']);
+      expect((await liveIssueIds(db, site, 'PAY')).sort()).toEqual(['1001', '1002', '1003']);
 
       await upsertActivities(db, [fact(site, 1)]);
       expect(await markIssuesDeleted(db, site, ['1001'], '2026-02-01T00:00:00Z')).toEqual({
