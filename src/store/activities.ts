@@ -2,9 +2,63 @@ import type { Activity } from '../domain/activity.js';
 import type { Db } from './db.js';
 import { issueFactsCondition } from './issue-facts.js';
 
-const COLUMNS = `id text, site text, project text, "issueKey" text, "issueId" text, "issueType" text,
-  "hierarchyLevel" smallint, "projectType" text, "actorId" text, "actorName" text, "actorType" text,
-  at timestamptz, kind text, detail jsonb`;
+/** What the facts of one issue share, sent once per issue. */
+const ISSUE_COLUMNS = `site text, project text, "issueKey" text, "issueId" text, "issueType" text,
+  "hierarchyLevel" smallint, "projectType" text, facts jsonb`;
+const FACT_COLUMNS = `id text, "actorId" text, "actorName" text, "actorType" text, at timestamptz, kind text, detail jsonb`;
+
+type IssueFields = Pick<
+  Activity,
+  'site' | 'project' | 'issueKey' | 'issueId' | 'issueType' | 'hierarchyLevel' | 'projectType'
+>;
+type OwnFields = Pick<Activity, 'id' | 'actorId' | 'actorName' | 'actorType' | 'at' | 'kind' | 'detail'>;
+type IssueGroup = IssueFields & { facts: OwnFields[] };
+
+/**
+ * Facts grouped by what their issue gives them, in first-seen order: a third less JSON for the store to take in and
+ * parse than one object per fact repeating its issue's seven fields (10 % of a bulk write's time on PGlite).
+ */
+function byIssue(facts: readonly Activity[]): IssueGroup[] {
+  const groups = new Map<string, IssueGroup>();
+  let last: IssueGroup | undefined;
+  for (const f of facts) {
+    // A sync's facts come an issue at a time: the group before is checked before any key is built.
+    let group = last && sameIssue(last, f) ? last : undefined;
+    if (!group) {
+      const key = JSON.stringify([
+        f.site,
+        f.issueId,
+        f.project,
+        f.issueKey,
+        f.issueType,
+        f.hierarchyLevel,
+        f.projectType,
+      ]);
+      group = groups.get(key);
+      if (!group) {
+        const { site, project, issueKey, issueId, issueType, hierarchyLevel, projectType } = f;
+        group = { site, project, issueKey, issueId, issueType, hierarchyLevel, projectType, facts: [] };
+        groups.set(key, group);
+      }
+    }
+    last = group;
+    const { id, actorId, actorName, actorType, at, kind, detail } = f;
+    group.facts.push({ id, actorId, actorName, actorType, at, kind, detail });
+  }
+  return [...groups.values()];
+}
+
+function sameIssue(g: IssueFields, f: Activity): boolean {
+  return (
+    g.issueId === f.issueId &&
+    g.site === f.site &&
+    g.project === f.project &&
+    g.issueKey === f.issueKey &&
+    g.issueType === f.issueType &&
+    g.hierarchyLevel === f.hierarchyLevel &&
+    g.projectType === f.projectType
+  );
+}
 
 /** Rows per statement: one JSON parameter per batch keeps both drivers fast without row-at-a-time inserts. */
 export const UPSERT_BATCH = 5000;
@@ -24,17 +78,18 @@ export async function upsertActivities(db: Db, facts: readonly Activity[]): Prom
   await db.query(
     `INSERT INTO activities (id, site, project, issue_key, issue_id, issue_type, hierarchy_level, project_type,
                                actor_id, actor_name, actor_type, at, kind, detail, deleted_at, team)
-       SELECT id, x.site, project, "issueKey", "issueId", "issueType", "hierarchyLevel", "projectType",
-              "actorId", "actorName", "actorType", at, kind, detail, NULL, coalesce(t.team, '')
-       FROM jsonb_to_recordset($1::jsonb) AS x(${COLUMNS})
+       SELECT f.id, i.site, i.project, i."issueKey", i."issueId", i."issueType", i."hierarchyLevel", i."projectType",
+              f."actorId", f."actorName", f."actorType", f.at, f.kind, f.detail, NULL, coalesce(t.team, '')
+       FROM jsonb_to_recordset($1::jsonb) AS i(${ISSUE_COLUMNS})
+       CROSS JOIN LATERAL jsonb_to_recordset(i.facts) AS f(${FACT_COLUMNS})
        -- a new fact counts at once for its issue's team as last attributed (src/teams/attribute-site.ts)
-       LEFT JOIN issue_teams t ON t.site = x.site AND t.issue_id = x."issueId"
+       LEFT JOIN issue_teams t ON t.site = i.site AND t.issue_id = i."issueId"
        ON CONFLICT (id) DO UPDATE SET
          project = EXCLUDED.project, issue_key = EXCLUDED.issue_key, issue_type = EXCLUDED.issue_type,
          hierarchy_level = EXCLUDED.hierarchy_level, project_type = EXCLUDED.project_type,
          actor_name = EXCLUDED.actor_name, actor_type = EXCLUDED.actor_type, detail = EXCLUDED.detail,
          deleted_at = NULL`,
-    [JSON.stringify(facts)],
+    [JSON.stringify(byIssue(facts))],
   );
   return facts.length;
 }
