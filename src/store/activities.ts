@@ -63,34 +63,55 @@ function sameIssue(g: IssueFields, f: Activity): boolean {
 /** Rows per statement: one JSON parameter per batch keeps both drivers fast without row-at-a-time inserts. */
 export const UPSERT_BATCH = 5000;
 
+const INSERT_FACTS = `INSERT INTO activities (id, site, project, issue_key, issue_id, issue_type, hierarchy_level,
+    project_type, actor_id, actor_name, actor_type, at, kind, detail, deleted_at, team)
+  SELECT f.id, i.site, i.project, i."issueKey", i."issueId", i."issueType", i."hierarchyLevel", i."projectType",
+         f."actorId", f."actorName", f."actorType", f.at, f.kind, f.detail, NULL, coalesce(t.team, '')
+  FROM jsonb_to_recordset($1::jsonb) AS i(${ISSUE_COLUMNS})
+  CROSS JOIN LATERAL jsonb_to_recordset(i.facts) AS f(${FACT_COLUMNS})
+  -- a new fact counts at once for its issue's team as last attributed (src/teams/attribute-site.ts)
+  LEFT JOIN issue_teams t ON t.site = i.site AND t.issue_id = i."issueId"`;
+
+const REFRESH_CONFLICTING = `ON CONFLICT (id) DO UPDATE SET
+    project = EXCLUDED.project, issue_key = EXCLUDED.issue_key, issue_type = EXCLUDED.issue_type,
+    hierarchy_level = EXCLUDED.hierarchy_level, project_type = EXCLUDED.project_type,
+    actor_name = EXCLUDED.actor_name, actor_type = EXCLUDED.actor_type, detail = EXCLUDED.detail,
+    deleted_at = NULL`;
+
+export interface UpsertActivitiesOptions {
+  /**
+   * Issues the store holds no fact of — those `upsertIssues` just reported new, in this transaction: a sync writes
+   * an issue's row with its facts. Their facts are inserted without the conflict check an upsert makes per row
+   * (a fifth of a first sync's fact writes on PGlite); a fact that exists after all fails the statement.
+   */
+  newIssueIds?: ReadonlySet<string>;
+}
+
 /**
  * Bulk upsert: facts with a known id are refreshed (and undeleted), new ones inserted. Returns rows written (every
  * fact is either inserted or refreshed, so no count comes back from the store).
  */
-export async function upsertActivities(db: Db, facts: readonly Activity[]): Promise<number> {
+export async function upsertActivities(
+  db: Db,
+  facts: readonly Activity[],
+  options: UpsertActivitiesOptions = {},
+): Promise<number> {
   if (facts.length > UPSERT_BATCH) {
     // One transaction, so the roll-ups of all the batches are folded once, at its commit (migration 150).
     return db.transaction(async (tx) => {
-      for (let i = 0; i < facts.length; i += UPSERT_BATCH) await upsertActivities(tx, facts.slice(i, i + UPSERT_BATCH));
+      for (let i = 0; i < facts.length; i += UPSERT_BATCH) {
+        await upsertActivities(tx, facts.slice(i, i + UPSERT_BATCH), options);
+      }
       return facts.length;
     });
   }
-  await db.query(
-    `INSERT INTO activities (id, site, project, issue_key, issue_id, issue_type, hierarchy_level, project_type,
-                               actor_id, actor_name, actor_type, at, kind, detail, deleted_at, team)
-       SELECT f.id, i.site, i.project, i."issueKey", i."issueId", i."issueType", i."hierarchyLevel", i."projectType",
-              f."actorId", f."actorName", f."actorType", f.at, f.kind, f.detail, NULL, coalesce(t.team, '')
-       FROM jsonb_to_recordset($1::jsonb) AS i(${ISSUE_COLUMNS})
-       CROSS JOIN LATERAL jsonb_to_recordset(i.facts) AS f(${FACT_COLUMNS})
-       -- a new fact counts at once for its issue's team as last attributed (src/teams/attribute-site.ts)
-       LEFT JOIN issue_teams t ON t.site = i.site AND t.issue_id = i."issueId"
-       ON CONFLICT (id) DO UPDATE SET
-         project = EXCLUDED.project, issue_key = EXCLUDED.issue_key, issue_type = EXCLUDED.issue_type,
-         hierarchy_level = EXCLUDED.hierarchy_level, project_type = EXCLUDED.project_type,
-         actor_name = EXCLUDED.actor_name, actor_type = EXCLUDED.actor_type, detail = EXCLUDED.detail,
-         deleted_at = NULL`,
-    [JSON.stringify(byIssue(facts))],
-  );
+  const isNew = options.newIssueIds;
+  const inserted = isNew ? facts.filter((f) => isNew.has(f.issueId)) : [];
+  const upserted = inserted.length > 0 ? facts.filter((f) => !isNew?.has(f.issueId)) : facts;
+  if (inserted.length > 0) await db.query(INSERT_FACTS, [JSON.stringify(byIssue(inserted))]);
+  if (upserted.length > 0) {
+    await db.query(`${INSERT_FACTS}\n  ${REFRESH_CONFLICTING}`, [JSON.stringify(byIssue(upserted))]);
+  }
   return facts.length;
 }
 

@@ -44,15 +44,17 @@ export class IssueWriter {
       const slice = bundles.slice(i, i + WRITE_BATCH_ISSUES);
       learnFromBundles(this.ctx, slice);
       const { facts, rows, people } = normaliseBundles(slice, this.ctx, this.tally, this.touchedSprints);
-      const issuesWritten = upsertIssues(tx, rows);
+      // The issue rows first: those new to the store have no stored facts, so theirs are inserted without the
+      // upsert's conflict check and none are withdrawn. A sync writing the same issue in another project (it
+      // moved) waits on its row until this transaction ends, and then finds it known.
+      const newIssues = upsertIssues(tx, rows).then((ids) => new Set(ids));
       const written = Promise.all([
-        Promise.all([upsertActivities(tx, facts), issuesWritten])
-          .then(([n, newIssueIds]) => {
-            this.factsWritten += n;
+        newIssues
+          .then(async (isNew) => {
+            this.factsWritten += await upsertActivities(tx, facts, { newIssueIds: isNew });
             // Each bundle is the whole issue (search leaves nothing out that the pipeline does not fetch), so a
             // stored fact of it that was not produced again is gone from Jira. Issues new to the store have none:
             // reading back every fact of a first sync just written cost it 7 % of the store's time.
-            const isNew = new Set(newIssueIds);
             return deleteIssueFactsExcept(
               tx,
               this.ctx.site,
@@ -65,15 +67,14 @@ export class IssueWriter {
           }),
         upsertPeople(tx, people),
         // An issue new to the store has no Team value to clear either.
-        issuesWritten.then((newIssueIds) => {
-          const isNew = new Set(newIssueIds);
-          return upsertIssueTeamValues(
+        newIssues.then((isNew) =>
+          upsertIssueTeamValues(
             tx,
             slice
               .flatMap((b) => issueTeamValue(b.issue, this.ctx) ?? [])
               .filter((v) => v.teamId !== null || !isNew.has(v.issueId)),
-          );
-        }),
+          ),
+        ),
       ]);
       written.catch(() => {});
       this.inFlight.push(written);

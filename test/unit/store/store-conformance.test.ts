@@ -269,6 +269,27 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
       await dropSite(db, own);
     });
 
+    it('activities: facts of issues new to the store are inserted as such, beside upserted ones; an existing one fails the statement', async () => {
+      const own = `${site}-new-issues`;
+      const facts = Array.from({ length: 6 }, (_, i) => fact(own, i));
+      const newIssueIds = new Set(['1003', '1004', '1005']);
+      await upsertActivities(db, facts.slice(0, 3));
+      const refreshed = facts.map((f) => ({ ...f, actorName: 'Dana (renamed)' }));
+      // One statement of the known issues' facts (refreshed), one of the new issues' (inserted).
+      expect(await upsertActivities(db, refreshed, { newIssueIds })).toBe(6);
+      const back: Activity[] = [];
+      for await (const a of iterateActivities(db, { site: own })) back.push(a);
+      expect(back).toEqual(refreshed);
+      // A promise broken (the fact exists) fails loudly and leaves the stored facts as they were.
+      await expect(upsertActivities(db, [{ ...facts[4]!, actorName: 'changed' }], { newIssueIds })).rejects.toThrow(
+        /duplicate key|unique/i,
+      );
+      const again: Activity[] = [];
+      for await (const a of iterateActivities(db, { site: own })) again.push(a);
+      expect(again).toEqual(refreshed);
+      await dropSite(db, own);
+    });
+
     it('issues: the last version wins, and deleting and restoring an issue takes its facts along', async () => {
       // An upsert names the issues the store had no row for: a sync withdraws no facts of those.
       expect(await upsertIssues(db, [issue(site, 1), issue(site, 2)])).toEqual(['1001', '1002']);
