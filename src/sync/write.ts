@@ -51,7 +51,9 @@ export class IssueWriter {
       const written = Promise.all([
         newIssues
           .then(async (isNew) => {
-            this.factsWritten += await upsertActivities(tx, facts, { newIssueIds: isNew });
+            // Not `+= await`: that reads the count before the write, and a batch finishing meanwhile is lost.
+            const n = await upsertActivities(tx, facts, { newIssueIds: isNew });
+            this.factsWritten += n;
             // Each bundle is the whole issue (search leaves nothing out that the pipeline does not fetch), so a
             // stored fact of it that was not produced again is gone from Jira. Issues new to the store have none:
             // reading back every fact of a first sync just written cost it 7 % of the store's time.

@@ -296,6 +296,12 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
       expect(
         await upsertIssues(db, [issue(site, 1, { statusCategory: 'done', storyPoints: 3 }), issue(site, 3)]),
       ).toEqual(['1003']);
+      // Written twice in one transaction (a walk that meets an issue again), it is new the first time only.
+      const twice = `${site}-twice`;
+      await db.transaction(async (tx) => {
+        expect(await upsertIssues(tx, [issue(twice, 1)])).toEqual(['1001']);
+        expect(await upsertIssues(tx, [issue(twice, 1, { storyPoints: 5 })])).toEqual([]);
+      });
       const [row] = await db.query<{ status_category: string; story_points: number }>(
         'SELECT status_category, story_points FROM issues WHERE site = $1 AND issue_id = $2',
         [site, '1001'],
