@@ -13,6 +13,7 @@ import { tempDatabase } from './pg.js';
 import { benchConfig, issueCount, openSite, RemoteSimulator, type SiteShape, settle } from './sim.js';
 import { devlakeStyleSync } from './support/devlake-style.js';
 import { CLOUD_PAGE_CAPS, type LowerBound, lowerBound, type PageCaps } from './support/lower-bound.js';
+import { ThreadCpu } from './support/thread-cpu.js';
 
 /** The site the issue names: 50 ms per request, 20 requests per second. */
 export const SITE_LIMITS = { requestsPerSecond: 20, latencyMs: 50 };
@@ -164,14 +165,18 @@ async function benchSize(n: number, opts: SyncBenchOptions): Promise<BenchResult
     const lookbackSuffix = `AND updated >= "-${3650 * 24 * 60}m"`;
 
     // (1) Our sync, first run: everything (within the budget).
+    const threadsBefore = new Set(ThreadCpu.ids());
     const db = await openStore({ dataDir: dir });
+    const storeThreads = ThreadCpu.ids().filter((id) => !threadsBefore.has(id));
     await sim.reset();
     const budgetMs = Math.max(BUDGET_MIN_MS, BUDGET_FACTOR * lb.wallMs);
     progress(
       `sync ${n}: rolecall full sync of ${sim.projects.length} projects (${issues} issues; lower bound ` +
         `${(lb.wallMs / 1000).toFixed(1)} s, budget ${(budgetMs / 1000).toFixed(0)} s)`,
     );
+    const cpu = ThreadCpu.begin();
     const ours = await runOurs(sim, db, config, budgetMs);
+    const threadCpu = cpu.split(storeThreads);
     const oursStats = await sim.stats();
     const seen = ours.completed.reduce((s, p) => s + p.issuesSeen, 0);
     const issuesDone = ours.stoppedAt?.issuesDone ?? seen;
@@ -297,6 +302,8 @@ async function benchSize(n: number, opts: SyncBenchOptions): Promise<BenchResult
         ? [atMost(`wall time / lower bound, with roll-ups (issues 11, 17)${projected}`, wallRatio, 1.1)]
         : []),
       info(`requests / lower bound${projected}`, ratio(oursRequests, lb.requests)),
+      // Which thread the sync waits on: a store's thread busy nearly all the time holds the network back.
+      ...(threadCpu ? [info("store's thread CPU / wall time", ratio(threadCpu.threadsMs, ours.ms))] : []),
       strict
         ? atLeast(`baseline wall / our wall${projected}`, speedup, 5)
         : info(`baseline wall / our wall (target ≥ 20k)${projected}`, speedup),
@@ -341,6 +348,13 @@ async function benchSize(n: number, opts: SyncBenchOptions): Promise<BenchResult
         lowerBoundStrategies: lb.strategies.map((s) => `${s.strategy}:${s.requests}`).join(' '),
         syncMs: Math.round(oursMs),
         syncRequests: Math.round(oursRequests),
+        ...(threadCpu
+          ? {
+              syncMainThreadCpuMs: threadCpu.mainMs,
+              syncStoreThreadCpuMs: threadCpu.threadsMs,
+              syncOtherThreadsCpuMs: threadCpu.otherMs,
+            }
+          : {}),
         ...(ours.stoppedAt
           ? {
               syncStopped: `after ${Math.round(ours.ms)} ms (budget) with ${issuesDone}/${issues} issues, in ${ours.stoppedAt.project}; syncMs/syncRequests projected`,
