@@ -78,40 +78,33 @@ const REFRESH_CONFLICTING = `ON CONFLICT (id) DO UPDATE SET
     actor_name = EXCLUDED.actor_name, actor_type = EXCLUDED.actor_type, detail = EXCLUDED.detail,
     deleted_at = NULL`;
 
-export interface UpsertActivitiesOptions {
-  /**
-   * Issues the store holds no fact of — those `upsertIssues` just reported new, in this transaction: a sync writes
-   * an issue's row with its facts. Their facts are inserted without the conflict check an upsert makes per row
-   * (a fifth of a first sync's fact writes on PGlite); a fact that exists after all fails the statement.
-   */
-  newIssueIds?: ReadonlySet<string>;
-}
-
 /**
  * Bulk upsert: facts with a known id are refreshed (and undeleted), new ones inserted. Returns rows written (every
  * fact is either inserted or refreshed, so no count comes back from the store).
  */
-export async function upsertActivities(
-  db: Db,
-  facts: readonly Activity[],
-  options: UpsertActivitiesOptions = {},
-): Promise<number> {
+export function upsertActivities(db: Db, facts: readonly Activity[]): Promise<number> {
+  return writeFacts(db, facts, `${INSERT_FACTS}\n  ${REFRESH_CONFLICTING}`);
+}
+
+/**
+ * Bulk insert of facts the store does not hold — a sync's facts of the issues `upsertIssues` just reported new in
+ * the same transaction (it writes an issue's row with its facts) — without the conflict check an upsert makes per
+ * row (a fifth of a first sync's fact writes on PGlite). A fact that exists after all fails the statement.
+ */
+export function insertActivities(db: Db, facts: readonly Activity[]): Promise<number> {
+  return writeFacts(db, facts, INSERT_FACTS);
+}
+
+async function writeFacts(db: Db, facts: readonly Activity[], sql: string): Promise<number> {
+  if (facts.length === 0) return 0;
   if (facts.length > UPSERT_BATCH) {
     // One transaction, so the roll-ups of all the batches are folded once, at its commit (migration 150).
     return db.transaction(async (tx) => {
-      for (let i = 0; i < facts.length; i += UPSERT_BATCH) {
-        await upsertActivities(tx, facts.slice(i, i + UPSERT_BATCH), options);
-      }
+      for (let i = 0; i < facts.length; i += UPSERT_BATCH) await writeFacts(tx, facts.slice(i, i + UPSERT_BATCH), sql);
       return facts.length;
     });
   }
-  const isNew = options.newIssueIds;
-  const inserted = isNew ? facts.filter((f) => isNew.has(f.issueId)) : [];
-  const upserted = inserted.length > 0 ? facts.filter((f) => !isNew?.has(f.issueId)) : facts;
-  if (inserted.length > 0) await db.query(INSERT_FACTS, [JSON.stringify(byIssue(inserted))]);
-  if (upserted.length > 0) {
-    await db.query(`${INSERT_FACTS}\n  ${REFRESH_CONFLICTING}`, [JSON.stringify(byIssue(upserted))]);
-  }
+  await db.query(sql, [JSON.stringify(byIssue(facts))]);
   return facts.length;
 }
 

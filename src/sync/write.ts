@@ -1,4 +1,4 @@
-import { deleteIssueFactsExcept, upsertActivities } from '../store/activities.js';
+import { deleteIssueFactsExcept, insertActivities, upsertActivities } from '../store/activities.js';
 import type { Db } from '../store/db.js';
 import { upsertIssues } from '../store/issues.js';
 import { upsertPeople } from '../store/people.js';
@@ -51,8 +51,10 @@ export class IssueWriter {
       const written = Promise.all([
         newIssues
           .then(async (isNew) => {
+            const fresh = facts.filter((f) => isNew.has(f.issueId));
+            const known = facts.filter((f) => !isNew.has(f.issueId));
             // Not `+= await`: that reads the count before the write, and a batch finishing meanwhile is lost.
-            const n = await upsertActivities(tx, facts, { newIssueIds: isNew });
+            const n = (await insertActivities(tx, fresh)) + (await upsertActivities(tx, known));
             this.factsWritten += n;
             // Each bundle is the whole issue (search leaves nothing out that the pipeline does not fetch), so a
             // stored fact of it that was not produced again is gone from Jira. Issues new to the store have none:
@@ -61,7 +63,7 @@ export class IssueWriter {
               tx,
               this.ctx.site,
               slice.map((b) => b.issue.id).filter((id) => !isNew.has(id)),
-              facts.filter((f) => !isNew.has(f.issueId)).map((f) => f.id),
+              known.map((f) => f.id),
             );
           })
           .then((n) => {

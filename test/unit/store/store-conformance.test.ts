@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activity } from '../../../src/domain/activity.js';
 import { renderReport } from '../../../src/report/index.js';
-import { iterateActivities, upsertActivities } from '../../../src/store/activities.js';
+import { insertActivities, iterateActivities, upsertActivities } from '../../../src/store/activities.js';
 import { RunStore } from '../../../src/store/analysis-runs.js';
 import type { Db } from '../../../src/store/db.js';
 import {
@@ -272,16 +272,16 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
     it('activities: facts of issues new to the store are inserted as such, beside upserted ones; an existing one fails the statement', async () => {
       const own = `${site}-new-issues`;
       const facts = Array.from({ length: 6 }, (_, i) => fact(own, i));
-      const newIssueIds = new Set(['1003', '1004', '1005']);
       await upsertActivities(db, facts.slice(0, 3));
       const refreshed = facts.map((f) => ({ ...f, actorName: 'Dana (renamed)' }));
-      // One statement of the known issues' facts (refreshed), one of the new issues' (inserted).
-      expect(await upsertActivities(db, refreshed, { newIssueIds })).toBe(6);
+      // The known issues' facts refreshed, the new issues' inserted, as a sync writes a batch.
+      expect(await upsertActivities(db, refreshed.slice(0, 3))).toBe(3);
+      expect(await insertActivities(db, refreshed.slice(3))).toBe(3);
       const back: Activity[] = [];
       for await (const a of iterateActivities(db, { site: own })) back.push(a);
       expect(back).toEqual(refreshed);
       // A promise broken (the fact exists) fails loudly and leaves the stored facts as they were.
-      await expect(upsertActivities(db, [{ ...facts[4]!, actorName: 'changed' }], { newIssueIds })).rejects.toThrow(
+      await expect(insertActivities(db, [{ ...facts[4]!, actorName: 'changed' }])).rejects.toThrow(
         /duplicate key|unique/i,
       );
       const again: Activity[] = [];
