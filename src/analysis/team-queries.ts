@@ -102,7 +102,7 @@ export async function lastRoadmapChanges(
              ORDER BY r.day DESC LIMIT 1
            ) y
          ) d
-         CROSS JOIN LATERAL (${latestFact(`greatest(d.day, ${lower})`, "least(d.day + interval '1 day', $3::timestamptz)")}) x`
+         CROSS JOIN LATERAL (${latestFact(`greatest(d.day, ${lower})`, "least(d.day + interval '24 hours', $3::timestamptz)")}) x`
       : `SELECT t.i, x.* FROM ${teamRows('$2')}
          CROSS JOIN LATERAL (${latestFact(lower, '$3::timestamptz')}) x`;
   const rows = await withPlannerSettings(db, NO_JIT, (tx) =>

@@ -10,7 +10,11 @@ import { rebuildRollups } from '../../../src/store/rollups.js';
 import { refinedFact } from '../../helpers/facts.js';
 
 /** What a store made before migration 160 gets from it on. */
-const FROM_160 = ['160_rollup_detail_as_text.sql', '170_rollups_one_fold_per_transaction.sql'];
+const FROM_160 = [
+  '160_rollup_detail_as_text.sql',
+  '170_rollups_one_fold_per_transaction.sql',
+  '180_rollup_days_in_utc.sql',
+];
 const DETAIL_COLUMNS = 'field, from_category, phase, to_category';
 
 function refined(i: number, detail: Record<string, unknown>): Activity {
@@ -97,6 +101,50 @@ describe('migration 160: roll-up detail as text', () => {
       expect(
         await db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'activity_rollups' ORDER BY 1"),
       ).toEqual([{ indexname: 'activity_rollups_scope_day' }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+// Migration 180: a fold of a few days read each as [day, day + 1 day) in the session's time zone, so on a server
+// keeping daylight saving time the days the clocks changed were folded wrong; the fold now runs in UTC, and those
+// days are folded again.
+describe('migration 180: roll-up days in UTC', () => {
+  it('folds again the days an earlier fold in a daylight-saving time zone got wrong', async () => {
+    const db = await openPgliteDb();
+    try {
+      // As a server in Berlin: every session, the migration's included, runs in its time zone.
+      await db.exec("SET TimeZone = 'Europe/Berlin'");
+      await migrate(db, migrationsBefore('180'));
+      const ats = ['2026-03-29T23:30:00Z', '2026-03-30T00:30:00Z', '2026-10-25T23:30:00Z', '2026-10-26T00:30:00Z'];
+      await upsertActivities(db, [
+        ...ats.map((at, i) => refinedFact({ id: `s:1:${i}`, at: new Date(at).toISOString() })),
+        refinedFact({ id: 's:2:9', project: 'Q', issueKey: 'Q-2', issueId: '2', at: '2026-10-25T12:00:00.000Z' }),
+      ]);
+      const rows = () =>
+        db.query<{ project: string; day: string; facts: number }>(
+          "SELECT project, to_char(day AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, facts FROM activity_rollups ORDER BY 1, 2",
+        );
+      // The earlier fold: 29 March lost its last hour, 25 October took 26 October's first.
+      expect(await rows()).toEqual([
+        { project: 'P', day: '2026-03-30', facts: 1 },
+        { project: 'P', day: '2026-10-25', facts: 2 },
+        { project: 'P', day: '2026-10-26', facts: 1 },
+        { project: 'Q', day: '2026-10-25', facts: 1 },
+      ]);
+
+      expect(await migrate(db)).toEqual(['180_rollup_days_in_utc.sql']);
+      const migrated = await rows();
+      expect(migrated).toEqual([
+        { project: 'P', day: '2026-03-29', facts: 1 },
+        { project: 'P', day: '2026-03-30', facts: 1 },
+        { project: 'P', day: '2026-10-25', facts: 1 },
+        { project: 'P', day: '2026-10-26', facts: 1 },
+        { project: 'Q', day: '2026-10-25', facts: 1 },
+      ]);
+      await rebuildRollups(db);
+      expect(await rows()).toEqual(migrated);
     } finally {
       await db.close();
     }

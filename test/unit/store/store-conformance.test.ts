@@ -573,6 +573,27 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
       }
     });
 
+    it('hold UTC days whatever the session’s time zone, the days the clocks change included (migration 180)', async () => {
+      const s = `${site}-time-zone`;
+      // Europe/Berlin's clocks went forward on 29 March 2026 and back on 25 October: each fact is in its day's last
+      // or first UTC hour.
+      const ats = ['2026-03-29T23:30:00Z', '2026-03-30T00:30:00Z', '2026-10-25T23:30:00Z', '2026-10-26T00:30:00Z'];
+      try {
+        await db.transaction(async (tx) => {
+          await tx.exec("SET LOCAL TimeZone = 'Europe/Berlin'");
+          await upsertActivities(
+            tx,
+            ats.map((at, i) => fact(s, i, { at: new Date(at).toISOString() })),
+          );
+        });
+        const rows = await stored(s);
+        expect(rows).toEqual(await expected(s));
+        expect(rows.map((r) => (r as { facts: number }).facts)).toEqual([1, 1, 1, 1]);
+      } finally {
+        await dropSite(db, s);
+      }
+    });
+
     it('count every fact when transactions write the same project and days at once', async () => {
       const s = `${site}-concurrent`;
       try {
