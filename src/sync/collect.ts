@@ -65,6 +65,11 @@ export interface CollectOptions {
   /** Receives finished issues; called one at a time (writes are serialised by the caller's writer). */
   onBundles: (bundles: IssueBundle[]) => Promise<void>;
   onProgress?: (p: CollectProgress) => void;
+  /**
+   * Called once the walk has listed every issue and asked for each: what is left to ask Jira (hydrations in flight,
+   * changelog chains, comments, worklogs) follows from the answers.
+   */
+  onWalkDone?: () => void;
   /** Called once every request has been answered, before the last writes are flushed. */
   onNetworkDone?: () => void;
   signal?: AbortSignal;
@@ -132,6 +137,7 @@ async function hydrate(opts: CollectOptions, pool: TaskPool, pipeline: IssuePipe
       }
     },
   );
+  opts.onWalkDone?.();
   await Promise.all(hydrations);
 }
 
@@ -153,4 +159,5 @@ async function walkWithFields(
       await pool.whenBelow(site.concurrency * 2);
     },
   );
+  opts.onWalkDone?.();
 }

@@ -20,8 +20,18 @@ import { sprintRefresh } from './sprint-refresh.js';
 import type { ProjectSyncSummary } from './summary.js';
 import { IssueWriter } from './write.js';
 
+/** What a project tells the run as it goes, and waits for from it. */
+export interface ProjectHandOff {
+  /** The walk waits for this: the project before has nothing left to ask Jira. */
+  mayWalk: Promise<void>;
+  /** Called once the walk has asked for every issue: the next project may start its discovery. */
+  walkDone: () => void;
+  /** Called once Jira has nothing more to tell about this project. */
+  networkDone: () => void;
+}
+
 /** One project's sync in progress: what its steps share. */
-interface ProjectRun {
+interface ProjectRun extends ProjectHandOff {
   opts: SyncOptions;
   project: string;
   run: RunState;
@@ -33,8 +43,6 @@ interface ProjectRun {
   progress: ProjectProgress;
   now: () => number;
   started: number;
-  /** Called once Jira has nothing more to tell about this project: the next one may start. */
-  networkDone: () => void;
 }
 
 type Deleted = { issues: number; facts: number; issueIds: string[] };
@@ -49,7 +57,7 @@ export async function syncProject(
   project: string,
   index: number,
   run: RunState,
-  networkDone: () => void,
+  handOff: ProjectHandOff,
 ): Promise<ProjectSyncSummary> {
   const site = opts.site.scoped();
   const log = (opts.log ?? silentLogger).child({ project });
@@ -58,7 +66,7 @@ export async function syncProject(
   const progress = new ProjectProgress(opts, project, index);
   const pending = new PendingTransaction(opts.db);
   try {
-    const p: ProjectRun = { opts, project, run, site, store: pending.tx, log, progress, now, started, networkDone };
+    const p: ProjectRun = { opts, project, run, site, store: pending.tx, log, progress, now, started, ...handOff };
     const summary = await syncInto(p);
     await pending.commit();
     progress.report('done');
@@ -81,6 +89,7 @@ async function syncInto(p: ProjectRun): Promise<ProjectSyncSummary> {
   const refresh = sprintRefresh({ site, store, discovered, ctx, touchedSprints, signal: opts.signal });
   const writer = new IssueWriter(store, ctx, touchedSprints, refresh);
   const changed = changedIssues(store, site.id, plan.full);
+  await p.mayWalk;
   // The census is independent of the walk: run it alongside instead of after.
   const census = plan.reconcileDue ? censusIssueIds(site, project, opts.signal) : undefined;
   census?.catch(() => {});
@@ -148,6 +157,7 @@ function collect(
       p.progress.collected = c;
       p.progress.report('issues');
     },
+    onWalkDone: p.walkDone,
     onNetworkDone: () => {
       // Jira has nothing more to tell about this project unless the census is still walking.
       if (!census) p.networkDone();

@@ -11,9 +11,11 @@ import { syncTeams } from './team-sync.js';
  * transaction, so a failure leaves the store as it was. A failed project is reported in the summary and the
  * others still run, unless the failure is site-wide (credentials, URL).
  *
- * Projects overlap by one: the next starts fetching once the current one has nothing left to ask Jira, while the
- * current one finishes its writes. The embedded store grants the next project's transaction when the current
- * one has committed, so the network never idles at a project boundary waiting for the store.
+ * Projects overlap: the next one's discovery runs once the current one's walk has asked for every issue, while
+ * the current one waits for the answers (hydrations, changelog chains); its walk starts once the current one has
+ * nothing left to ask Jira, while that one finishes its writes. The embedded store grants the next project's
+ * transaction when the current one has committed, so the network never idles at a project boundary waiting for
+ * answers, discovery or the store.
  */
 export async function syncProjects(opts: SyncOptions): Promise<SyncSummary> {
   const started = performance.now();
@@ -78,7 +80,7 @@ async function readRunState(opts: SyncOptions): Promise<RunState> {
 /** A site-wide failure (or the caller's abort), kept to be thrown once every project in flight has ended. */
 type Fatal = { error: unknown } | undefined;
 
-/** Runs the projects overlapped by one, and returns their summaries in order; throws a site-wide failure. */
+/** Runs the projects overlapped, and returns their summaries in order; throws a site-wide failure. */
 async function runProjects(opts: SyncOptions, run: RunState): Promise<ProjectSyncSummary[]> {
   // One project's site-wide failure stops the others in flight.
   const stop = new AbortController();
@@ -87,11 +89,15 @@ async function runProjects(opts: SyncOptions, run: RunState): Promise<ProjectSyn
   const failure: { fatal: Fatal } = { fatal: undefined };
   const outcomes: Array<Promise<ProjectSyncSummary>> = [];
   try {
+    // The next project starts (its discovery) once the current one has walked, and walks once the current one
+    // has nothing left to ask Jira.
+    let previousAsking: Promise<void> = Promise.resolve();
     for (const [index, project] of opts.projects.entries()) {
       if (failure.fatal || stop.signal.aborted) break;
-      const { outcome, handOver } = startProject(opts, run, project, index, stop, failure);
-      outcomes.push(outcome);
-      await handOver;
+      const started = startProject(opts, run, project, index, previousAsking, stop, failure);
+      outcomes.push(started.outcome);
+      await started.walked;
+      previousAsking = started.networkDone;
     }
     await Promise.allSettled(outcomes);
   } finally {
@@ -129,22 +135,23 @@ async function syncProjectRetryingConflicts(...args: Parameters<typeof syncProje
 }
 
 /**
- * Starts one project. `handOver` resolves once it has nothing left to ask Jira (or has ended); `outcome` is its
- * summary, a failed one when the failure was its own.
+ * Starts one project, whose walk waits for `mayWalk`. `walked` resolves once its walk has asked for every issue,
+ * `networkDone` once it has nothing left to ask Jira (both also when it has ended); `outcome` is its summary, a
+ * failed one when the failure was its own.
  */
 function startProject(
   opts: SyncOptions,
   run: RunState,
   project: string,
   index: number,
+  mayWalk: Promise<void>,
   stop: AbortController,
   failure: { fatal: Fatal },
-): { outcome: Promise<ProjectSyncSummary>; handOver: Promise<void> } {
-  let networkDone!: () => void;
-  const handOver = new Promise<void>((resolve) => {
-    networkDone = resolve;
-  });
-  const outcome = syncProjectRetryingConflicts({ ...opts, signal: stop.signal }, project, index, run, networkDone)
+): { outcome: Promise<ProjectSyncSummary>; walked: Promise<void>; networkDone: Promise<void> } {
+  const walked = signal();
+  const networkDone = signal();
+  const handOff = { mayWalk, walkDone: walked.resolve, networkDone: networkDone.resolve };
+  const outcome = syncProjectRetryingConflicts({ ...opts, signal: stop.signal }, project, index, run, handOff)
     .catch((err: unknown): ProjectSyncSummary => {
       if (isSiteWide(err) || opts.signal?.aborted) {
         failure.fatal ??= { error: opts.signal?.aborted ? (opts.signal.reason ?? err) : err };
@@ -155,7 +162,19 @@ function startProject(
       opts.log?.error({ project, err }, 'project sync failed');
       return failedSummary(project, !!opts.full, err);
     })
-    .finally(networkDone);
+    .finally(() => {
+      walked.resolve();
+      networkDone.resolve();
+    });
   outcome.catch(() => {});
-  return { outcome, handOver };
+  return { outcome, walked: walked.promise, networkDone: networkDone.promise };
+}
+
+/** A promise and what resolves it (`Promise.withResolvers` needs Node 22). */
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }

@@ -14,6 +14,8 @@ export interface SimulatorStats {
   maxRequestsInAnyWindow(windowMs: number): number;
   /** Arrival times (ms since epoch, wall clock), in arrival order. */
   requestTimes: number[];
+  /** The endpoint of each request (`GET /rest/api/3/project/{projectIdOrKey}`), in arrival order. */
+  requestEndpoints: string[];
 }
 
 export class StatsRecorder {
@@ -24,12 +26,14 @@ export class StatsRecorder {
   private serverErrors = 0;
   private resets = 0;
   private requestTimes: number[] = [];
+  private requestEndpoints: string[] = [];
   private paginationMutations: SimulatorStats['paginationMutations'] = [];
 
   request(endpoint: string, atMs: number): void {
     this.total++;
     this.byEndpoint[endpoint] = (this.byEndpoint[endpoint] ?? 0) + 1;
     this.requestTimes.push(atMs);
+    this.requestEndpoints.push(endpoint);
   }
   rateLimit(): void {
     this.rateLimited++;
@@ -55,6 +59,7 @@ export class StatsRecorder {
     this.serverErrors = 0;
     this.resets = 0;
     this.requestTimes = [];
+    this.requestEndpoints = [];
     this.paginationMutations = [];
   }
 
@@ -69,6 +74,7 @@ export class StatsRecorder {
       resets: this.resets,
       paginationMutations: [...this.paginationMutations],
       requestTimes: times,
+      requestEndpoints: [...this.requestEndpoints],
       maxRequestsInAnyWindow: (windowMs) => maxInWindow(times, windowMs),
     };
   }
