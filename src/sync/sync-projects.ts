@@ -4,7 +4,7 @@ import { readCachedDiscovery } from './discovery.js';
 import type { RunState, SyncOptions } from './options.js';
 import { errorSummary, failedSummary, isSiteWide, type ProjectSyncSummary, type SyncSummary } from './summary.js';
 import { syncProject } from './sync-project.js';
-import { syncTeams } from './team-sync.js';
+import { type DirectoryRefresh, startDirectoryRefresh, syncTeams } from './team-sync.js';
 
 /**
  * Syncs projects, each all-or-nothing: its facts, issues, inferred sprint facts and cursor are written in one
@@ -22,8 +22,16 @@ export async function syncProjects(opts: SyncOptions): Promise<SyncSummary> {
   const { site } = opts;
   const stats0 = site.stats;
   const run = await readRunState(opts);
-  const projects = await runProjects(opts, run);
-  const teams = await syncTeamsReporting(opts);
+  const directory = await startDirectoryRefresh(opts);
+  let projects: ProjectSyncSummary[];
+  try {
+    projects = await runProjects(opts, run);
+  } catch (err) {
+    // Nothing of the run goes on once it has failed.
+    await directory.read.catch(() => {});
+    throw err;
+  }
+  const teams = await syncTeamsReporting(opts, directory);
   await reclaimSpaceReporting(opts);
   const stats = site.stats;
   return {
@@ -40,12 +48,12 @@ export async function syncProjects(opts: SyncOptions): Promise<SyncSummary> {
 }
 
 /**
- * Teams after the projects. The projects' facts are committed by then: a failure here (a team's JQL Jira rejects)
- * is reported with the run, not thrown, unless it is site-wide.
+ * Teams after the projects (the directory read alongside them). The projects' facts are committed by then: a
+ * failure here (a team's JQL Jira rejects) is reported with the run, not thrown, unless it is site-wide.
  */
-async function syncTeamsReporting(opts: SyncOptions): Promise<SyncSummary['teams']> {
+async function syncTeamsReporting(opts: SyncOptions, directory: DirectoryRefresh): Promise<SyncSummary['teams']> {
   try {
-    return await syncTeams(opts);
+    return await syncTeams(opts, directory);
   } catch (err) {
     if (isSiteWide(err) || opts.signal?.aborted) throw err;
     opts.log?.error({ err }, 'team attribution failed');

@@ -41,13 +41,40 @@ export interface TeamSyncOptions {
   now?: (() => number) | undefined;
 }
 
+/** A read of the Teams directory under way, and the view of the site that counts its requests. */
+export interface DirectoryRefresh {
+  read: Promise<DirectoryRead>;
+  site: JiraSite;
+}
+
 /**
- * After the projects: the Teams directory (at most daily), the matches of board and JQL team rules, and the
- * attribution of every issue of the site to its team (docs/architecture.md §7).
+ * Starts reading the Teams directory (at most daily) once it is claimed for this run: `syncProjects` starts it
+ * before the projects, so its chain of requests (the organisation, the teams, each team's members) runs while they
+ * sync rather than after them. It needs nothing they write.
  */
-export async function syncTeams(opts: TeamSyncOptions): Promise<TeamSyncSummary> {
+export async function startDirectoryRefresh(opts: TeamSyncOptions): Promise<DirectoryRefresh> {
   const site = opts.site.scoped();
-  const directory = await refreshDirectory({ ...opts, site });
+  let read: Promise<DirectoryRead>;
+  try {
+    const claim = await claimDirectory({ ...opts, site });
+    read = 'read' in claim ? Promise.resolve(claim) : readDirectory({ ...opts, site }, claim);
+  } catch (err) {
+    // A failure, of the claim too, is the team step's: it surfaces where the run awaits `read`.
+    read = Promise.reject(err);
+  }
+  read.catch(() => {});
+  return { read, site };
+}
+
+/**
+ * After the projects: the Teams directory (at most daily; read alongside them when started earlier), the matches
+ * of board and JQL team rules, and the attribution of every issue of the site to its team
+ * (docs/architecture.md §7).
+ */
+export async function syncTeams(opts: TeamSyncOptions, early?: DirectoryRefresh): Promise<TeamSyncSummary> {
+  const started = early ?? (await startDirectoryRefresh(opts));
+  const site = opts.site.scoped();
+  const directory = await started.read;
   const ruleMatches = await refreshRuleMatches({ ...opts, site });
   const attribution = await attributeSite(opts.db, opts.config, opts.site.id);
   if (attribution.attributed) {
@@ -60,10 +87,22 @@ export async function syncTeams(opts: TeamSyncOptions): Promise<TeamSyncSummary>
       'issues attributed to teams',
     );
   }
-  return { ...attribution, directory, ruleMatches, requests: site.scopeStats.requests };
+  return {
+    ...attribution,
+    directory,
+    ruleMatches,
+    requests: started.site.scopeStats.requests + site.scopeStats.requests,
+  };
 }
 
-async function refreshDirectory(opts: TeamSyncOptions): Promise<DirectoryRead> {
+/** The directory claimed for this run: when, and when it was read before (restored if the read fails). */
+interface DirectoryClaim {
+  at: string;
+  previous: string | null;
+}
+
+/** Whether this run reads the directory: not when turned off, not Cloud or read recently; else claimed for it. */
+async function claimDirectory(opts: TeamSyncOptions): Promise<DirectoryRead | DirectoryClaim> {
   const { db, site, config } = opts;
   if (!config.teamSources.directory) return { read: false, teams: 0, reason: 'turned off (teamSources.directory)' };
   if (site.flavour !== 'cloud') return { read: false, teams: 0, reason: 'the Teams directory is a Jira Cloud service' };
@@ -72,6 +111,12 @@ async function refreshDirectory(opts: TeamSyncOptions): Promise<DirectoryRead> {
   const previous = (await readAttributionState(db, site.id))?.directoryAt ?? null;
   const claimed = await claimDirectoryRead(db, site.id, at, new Date(now - DIRECTORY_MAX_AGE_MS).toISOString());
   if (!claimed) return { read: false, teams: 0, reason: `read at ${previous ?? 'this moment'} (at most daily)` };
+  return { at, previous };
+}
+
+/** Reads the claimed directory and stores its teams and members, in one transaction. */
+async function readDirectory(opts: TeamSyncOptions, { at, previous }: DirectoryClaim): Promise<DirectoryRead> {
+  const { db, site, config } = opts;
   let dir: Awaited<ReturnType<typeof readTeamsDirectory>>;
   try {
     dir = await readTeamsDirectory(site, {
@@ -91,21 +136,24 @@ async function refreshDirectory(opts: TeamSyncOptions): Promise<DirectoryRead> {
   // A directory team a rolecall.yaml team names by teamId counts under the configured name.
   const keyOf = (id: string, name: string) => config.teams.find((t) => t.teamId === id)?.name ?? name;
   const active = dir.teams.filter((t) => t.state === null || t.state.toUpperCase() !== 'DISBANDED');
-  await upsertTeams(
-    db,
-    active.map((t) => {
-      const key = keyOf(t.id, t.name);
-      return {
-        site: site.id,
-        team: key,
-        name: key,
-        source: key === t.name ? 'directory' : 'config',
-        directoryId: t.id,
-      };
-    }),
-    at,
-  );
-  for (const t of active) await recordTeamMembers(db, site.id, keyOf(t.id, t.name), t.members, at);
+  // One transaction: on the embedded store's single session it waits for the project being written only once.
+  await db.transaction(async (tx) => {
+    await upsertTeams(
+      tx,
+      active.map((t) => {
+        const key = keyOf(t.id, t.name);
+        return {
+          site: site.id,
+          team: key,
+          name: key,
+          source: key === t.name ? 'directory' : 'config',
+          directoryId: t.id,
+        };
+      }),
+      at,
+    );
+    for (const t of active) await recordTeamMembers(tx, site.id, keyOf(t.id, t.name), t.members, at);
+  });
   return { read: true, teams: active.length };
 }
 

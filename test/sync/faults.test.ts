@@ -112,8 +112,9 @@ describe('sync under write conflicts', () => {
       const projects = visibleProjects(sim.scenario).slice(0, 1);
       const summary = await syncProjects({ db: conflicting, site, projects, config });
       expect(summary.projects.map((p) => [p.project, p.ok])).toEqual([[projects[0], true]]);
-      // The project's transaction twice (rolled back, then kept), then the site's team attribution.
-      expect(commits).toBe(3);
+      // The project's transaction twice (rolled back, then kept), the Teams directory's (read alongside the project,
+      // written once the project's first transaction has ended), then the site's team attribution.
+      expect(commits).toBe(4);
       const again = await syncProjects({
         db,
         site: await siteFor(sim, uniqueSite('deadlock-ref'), config),

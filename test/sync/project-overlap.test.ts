@@ -9,10 +9,12 @@ import { testConfig } from '../helpers/test-config.js';
 const PROJECT = 'GET /rest/api/3/project/{projectIdOrKey}';
 const SEARCH = 'GET /rest/api/3/search/jql';
 const BULK = /^POST \/rest\/api\/3\/(issue|changelog)\/bulkfetch$/;
+/** The Teams directory's requests (the organisation, its teams and their members). */
+const GATEWAY = '/gateway/api/';
 
 // Projects overlap (src/sync/sync-projects.ts): the next one's discovery runs while the current one waits for the
-// answers its walk asked for, and its own walk starts once the current one has nothing left to ask. Seen from the
-// site, in the order requests arrive.
+// answers its walk asked for, and its own walk starts once the current one has nothing left to ask; the Teams
+// directory is read while they sync. Seen from the site, in the order requests arrive.
 describe('projects overlapping in one sync', () => {
   const [, open] = DRIVERS[0]!;
   let db: Db;
@@ -32,7 +34,7 @@ describe('projects overlapping in one sync', () => {
     await db.close();
   });
 
-  it('runs the next project’s discovery during the current one’s answers, and its walk after them', async () => {
+  it('runs the next project’s discovery during the current one’s answers, its walk after them, and the Teams directory alongside', async () => {
     const sizes = new Map(visibleProjects(scenario).map((p) => [p, 0]));
     for (const i of scenario.issues) {
       const project = i.key.split('-')[0]!;
@@ -60,9 +62,13 @@ describe('projects overlapping in one sync', () => {
     expect(secondDiscovery).toBeLessThan(firstProjectLast);
     // Its walk waited for them: every bulk fetch after it is its own (its requests less its discovery and walk).
     const between = endpoints.slice(firstWalk + 1, secondWalk);
-    const secondDiscoveryRequests = between.filter((e) => !BULK.test(e)).length;
+    const secondDiscoveryRequests = between.filter((e) => !BULK.test(e) && !e.includes(GATEWAY)).length;
     const ownBulk = summary.projects[1]!.requests - secondDiscoveryRequests - 1;
     expect(ownBulk).toBeGreaterThan(0);
     expect(endpoints.slice(secondWalk).filter((e) => BULK.test(e)).length).toBe(ownBulk);
+    // The Teams directory (read once a day) is read alongside the projects, not after them.
+    const directory = endpoints.findIndex((e) => e.includes(GATEWAY));
+    expect(directory).toBeGreaterThan(-1);
+    expect(directory).toBeLessThan(firstProjectLast);
   });
 });
