@@ -67,12 +67,10 @@ export async function startDirectoryRefresh(opts: TeamSyncOptions): Promise<Dire
 }
 
 /**
- * After the projects: the Teams directory (at most daily; read alongside them when started earlier), the matches
- * of board and JQL team rules, and the attribution of every issue of the site to its team
- * (docs/architecture.md §7).
+ * After the projects: the Teams directory's read (at most daily, started alongside them), the matches of board
+ * and JQL team rules, and the attribution of every issue of the site to its team (docs/architecture.md §7).
  */
-export async function syncTeams(opts: TeamSyncOptions, early?: DirectoryRefresh): Promise<TeamSyncSummary> {
-  const started = early ?? (await startDirectoryRefresh(opts));
+export async function syncTeams(opts: TeamSyncOptions, started: DirectoryRefresh): Promise<TeamSyncSummary> {
   const site = opts.site.scoped();
   const directory = await started.read;
   const ruleMatches = await refreshRuleMatches({ ...opts, site });

@@ -302,6 +302,7 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
         expect(await upsertIssues(tx, [issue(twice, 1)])).toEqual(['1001']);
         expect(await upsertIssues(tx, [issue(twice, 1, { storyPoints: 5 })])).toEqual([]);
       });
+      await dropSite(db, twice);
       const [row] = await db.query<{ status_category: string; story_points: number }>(
         'SELECT status_category, story_points FROM issues WHERE site = $1 AND issue_id = $2',
         [site, '1001'],
