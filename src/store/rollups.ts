@@ -2,13 +2,12 @@ import type { Db } from './db.js';
 
 /**
  * The detail fields `activity_rollups` keeps, and the text column each is kept in (migration 160: the value a rule
- * compares, `detail->>'field'`): the ones the built-in rules match on (`field`, the status categories, the sprint
- * phase). A rule set matching any other detail field, or labels (which vary too much from issue to issue to key
- * roll-ups by), cannot be answered from roll-ups; analysis then reads the raw facts.
+ * compares, `detail->>'toCategory'`): the ones the built-in rules match on, the status category a transition goes to
+ * and the sprint phase (migration 190 took `field` and `fromCategory` out). A rule set matching any other detail
+ * field, or labels (which vary too much from issue to issue to key roll-ups by), cannot be answered from roll-ups;
+ * analysis then reads the raw facts.
  */
 export const ROLLUP_DETAIL_COLUMNS: Readonly<Record<string, string>> = {
-  field: 'field',
-  fromCategory: 'from_category',
   phase: 'phase',
   toCategory: 'to_category',
 };

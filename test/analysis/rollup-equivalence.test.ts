@@ -156,4 +156,46 @@ describe('analysis from roll-ups equals analysis from raw facts, on every simula
     expect(comparable(chosen)).toEqual(comparable(facts));
     await expect(analyze({ ...common, aggregateSource: 'rollups' })).rejects.toThrow(/labels/);
   });
+
+  it.each([
+    ['the changed field', { field: ['description', 'summary'] }],
+    ['the status category a transition leaves', { fromCategory: ['new'] }],
+  ])(
+    'a rule set matching %s is answered from the raw facts (roll-ups do not keep it, migration 190)',
+    async (_l, detail) => {
+      const run = runs.find((r) => r.name === 'scale')!;
+      const config = withConfig(run.config, {
+        classification: {
+          overrides: [
+            {
+              rule: 'wording-refinement',
+              signal: 'story writing',
+              category: 'owner',
+              weight: 2,
+              match: { kinds: ['issue.refined', 'issue.transitioned'], detail },
+              before: 'story-writing',
+            },
+          ],
+        },
+      });
+      expect(rulesFitRollups(resolveRuleSet(config))).toBe(false);
+      const common = { db, config, asOf: run.now, site: run.site, save: false };
+      const facts = await analyze({ ...common, aggregateSource: 'facts' });
+      // The rule decides something: without it the result differs.
+      expect(comparable(facts)).not.toEqual(
+        comparable(
+          await analyze({
+            db,
+            config: run.config,
+            asOf: run.now,
+            site: run.site,
+            save: false,
+            aggregateSource: 'facts',
+          }),
+        ),
+      );
+      expect(comparable(await analyze(common))).toEqual(comparable(facts));
+      await expect(analyze({ ...common, aggregateSource: 'rollups' })).rejects.toThrow(/detail fields/);
+    },
+  );
 });

@@ -14,8 +14,10 @@ const FROM_160 = [
   '160_rollup_detail_as_text.sql',
   '170_rollups_one_fold_per_transaction.sql',
   '180_rollup_days_in_utc.sql',
+  '190_rollups_without_field.sql',
 ];
-const DETAIL_COLUMNS = 'field, from_category, phase, to_category';
+/** The detail columns roll-ups keep since migration 190. */
+const DETAIL_COLUMNS = 'phase, to_category';
 
 function refined(i: number, detail: Record<string, unknown>): Activity {
   return refinedFact({ id: `s:1:${i}`, at: `2026-03-02T0${i}:00:00.000Z`, detail });
@@ -56,7 +58,7 @@ describe('migration 140: roll-ups without labels', () => {
       expect(await migrate(db, undefined, (pending) => announced.push(pending))).toEqual(upgrades);
       expect(announced).toEqual([upgrades]);
       expect(await db.query(`SELECT facts, ${DETAIL_COLUMNS} FROM activity_rollups`)).toEqual([
-        { facts: 3, field: 'labels', from_category: null, phase: null, to_category: null },
+        { facts: 3, phase: null, to_category: null },
       ]);
       expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities'))[0]?.n).toBe(3);
       // New facts go to the new key too.
@@ -79,8 +81,7 @@ describe('migration 160: roll-up detail as text', () => {
         refined(1, { field: 'status', fromCategory: 'new', toCategory: 'done' }),
         refined(2, { field: 'sprint', phase: null }),
         refined(3, { field: 'sprint', phase: 'planning', fromCategory: null }),
-        // Hostile text is kept as text, quotes and all.
-        refined(4, { field: 'it\'s "odd"', toCategory: '' }),
+        refined(4, { field: 'it\'s "odd"', toCategory: '\'"' }),
       ]);
       expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activity_rollups'))[0]?.n).toBe(4);
 
@@ -89,10 +90,11 @@ describe('migration 160: roll-up detail as text', () => {
         db.query(`SELECT facts, ${DETAIL_COLUMNS}, sample_id FROM activity_rollups ORDER BY ${DETAIL_COLUMNS}`);
       const migrated = await rows();
       expect(migrated).toEqual([
-        { facts: 1, field: 'it\'s "odd"', from_category: null, phase: null, to_category: '', sample_id: 's:1:4' },
-        { facts: 1, field: 'sprint', from_category: null, phase: 'planning', to_category: null, sample_id: 's:1:3' },
-        { facts: 1, field: 'sprint', from_category: null, phase: null, to_category: null, sample_id: 's:1:2' },
-        { facts: 2, field: 'status', from_category: 'new', phase: null, to_category: 'done', sample_id: 's:1:1' },
+        { facts: 1, phase: 'planning', to_category: null, sample_id: 's:1:3' },
+        // Hostile text is kept as text, quotes and all.
+        { facts: 1, phase: null, to_category: '\'"', sample_id: 's:1:4' },
+        { facts: 2, phase: null, to_category: 'done', sample_id: 's:1:1' },
+        { facts: 1, phase: null, to_category: null, sample_id: 's:1:2' },
       ]);
       // What a fold of the same facts writes now.
       await rebuildRollups(db);
@@ -134,7 +136,7 @@ describe('migration 180: roll-up days in UTC', () => {
         { project: 'Q', day: '2026-10-25', facts: 1 },
       ]);
 
-      expect(await migrate(db)).toEqual(['180_rollup_days_in_utc.sql']);
+      expect(await migrate(db)).toEqual(['180_rollup_days_in_utc.sql', '190_rollups_without_field.sql']);
       const migrated = await rows();
       expect(migrated).toEqual([
         { project: 'P', day: '2026-03-29', facts: 1 },
@@ -145,6 +147,56 @@ describe('migration 180: roll-up days in UTC', () => {
       ]);
       await rebuildRollups(db);
       expect(await rows()).toEqual(migrated);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+// Migration 190: no built-in rule matches the changed field or the status category a transition leaves, and keying
+// roll-ups by them split a person's day of changes into a row per field changed.
+describe('migration 190: roll-ups without the changed field', () => {
+  it('merges the rows of an existing store under the shorter key, as a fold of the same facts gives them now', async () => {
+    const db = await openPgliteDb();
+    try {
+      await migrate(db, migrationsBefore('190'));
+      await upsertActivities(db, [
+        refined(0, { field: 'summary' }),
+        refined(1, { field: 'description' }),
+        refined(2, { field: 'status', fromCategory: 'new', toCategory: 'done' }),
+        refined(3, { field: 'status', fromCategory: 'indeterminate', toCategory: 'done' }),
+      ]);
+      const count = async () =>
+        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activity_rollups'))[0]?.n;
+      expect(await count()).toBe(4);
+
+      expect(await migrate(db)).toEqual(['190_rollups_without_field.sql']);
+      const rows = () =>
+        db.query(`SELECT facts, ${DETAIL_COLUMNS}, first_at, last_at, sample_id FROM activity_rollups ORDER BY 2, 3`);
+      const migrated = await rows();
+      expect(migrated).toEqual([
+        {
+          facts: 2,
+          phase: null,
+          to_category: 'done',
+          first_at: new Date('2026-03-02T02:00:00.000Z'),
+          last_at: new Date('2026-03-02T03:00:00.000Z'),
+          sample_id: 's:1:3',
+        },
+        {
+          facts: 2,
+          phase: null,
+          to_category: null,
+          first_at: new Date('2026-03-02T00:00:00.000Z'),
+          last_at: new Date('2026-03-02T01:00:00.000Z'),
+          sample_id: 's:1:1',
+        },
+      ]);
+      await rebuildRollups(db);
+      expect(await rows()).toEqual(migrated);
+      expect(
+        await db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'activity_rollups' ORDER BY 1"),
+      ).toEqual([{ indexname: 'activity_rollups_scope_day' }]);
     } finally {
       await db.close();
     }

@@ -417,20 +417,19 @@ describe.each(DRIVERS)('the store on %s', (driver, open) => {
   });
 
   describe('roll-ups (folded at commit, migration 150)', () => {
-    const ROLLUP = `project, day, actor_id, kind, field, from_category, phase, to_category, team, facts, first_at, last_at,
-      sample_id`;
+    const ROLLUP = 'project, day, actor_id, kind, phase, to_category, team, facts, first_at, last_at, sample_id';
     /** The roll-up rows a site's live facts give, computed here without the store's functions. */
     const expected = (s: string) =>
       db.query(
-        `SELECT project, date_trunc('day', at, 'UTC') AS day, actor_id, kind, detail->>'field' AS field,
-                detail->>'fromCategory' AS from_category, detail->>'phase' AS phase, detail->>'toCategory' AS to_category,
-                team, count(*)::int AS facts, min(at) AS first_at, max(at) AS last_at, max(id) AS sample_id
+        `SELECT project, date_trunc('day', at, 'UTC') AS day, actor_id, kind, detail->>'phase' AS phase,
+                detail->>'toCategory' AS to_category, team, count(*)::int AS facts, min(at) AS first_at,
+                max(at) AS last_at, max(id) AS sample_id
          FROM activities WHERE site = $1 AND deleted_at IS NULL
-         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
+         GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
         [s],
       );
     const stored = (s: string) =>
-      db.query(`SELECT ${ROLLUP} FROM activity_rollups WHERE site = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9`, [s]);
+      db.query(`SELECT ${ROLLUP} FROM activity_rollups WHERE site = $1 ORDER BY 1, 2, 3, 4, 5, 6, 7`, [s]);
     /** Scopes noted and not yet folded: one a row (updates), or a project's days a row (inserts, deletes). */
     const pending = async () =>
       ((await count(db, 'activity_rollups_pending', [])) ?? 0) +
