@@ -1,7 +1,7 @@
 -- Roll-ups keep the detail fields the built-in rules match on (config/classification.yaml): the status category a
 -- transition goes to and the sprint phase. They also kept `field` (which field a change touched) and `fromCategory`,
 -- which no built-in rule matches: `field` split a person's day of changes into a row per field changed. Without
--- the two, benchmark 2's 100,000 facts keep 0.22 rows a fact instead of 0.35, and their fold took 370 ms of the
+-- the two, benchmark 2's 100,000 facts keep 0.18 rows a fact instead of 0.35, and their fold took 370 ms of the
 -- store's CPU instead of 510 ms (one store, interleaved, medians of sixteen). A rule set that matches either
 -- field is answered from the raw facts, as for every detail field roll-ups do not keep (docs/analysis.md §2);
 -- migration 140 took labels out of the key for the same reason.
