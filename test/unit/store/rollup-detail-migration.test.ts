@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Activity } from '../../../src/domain/activity.js';
 import { upsertActivities } from '../../../src/store/activities.js';
+import type { Db } from '../../../src/store/db.js';
 import { MIGRATIONS_DIR, migrate } from '../../../src/store/migrate.js';
 import { openPgliteDb } from '../../../src/store/pglite-db.js';
 import { rebuildRollups } from '../../../src/store/rollups.js';
@@ -27,6 +28,10 @@ const dirs: string[] = [];
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+
+/** The indexes of the roll-up table: a migration that replaces the table brings the analysis's index along. */
+const rollupIndexes = (db: Db) =>
+  db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'activity_rollups' ORDER BY 1");
 
 /** A folder of the migrations an earlier version had: those numbered below `first`. */
 function migrationsBefore(first: string): string {
@@ -100,9 +105,7 @@ describe('migration 160: roll-up detail as text', () => {
       await rebuildRollups(db);
       expect(await rows()).toEqual(migrated);
       // The analysis's index came along.
-      expect(
-        await db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'activity_rollups' ORDER BY 1"),
-      ).toEqual([{ indexname: 'activity_rollups_scope_day' }]);
+      expect(await rollupIndexes(db)).toEqual([{ indexname: 'activity_rollups_scope_day' }]);
     } finally {
       await db.close();
     }
@@ -194,9 +197,7 @@ describe('migration 190: roll-ups without the changed field', () => {
       ]);
       await rebuildRollups(db);
       expect(await rows()).toEqual(migrated);
-      expect(
-        await db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'activity_rollups' ORDER BY 1"),
-      ).toEqual([{ indexname: 'activity_rollups_scope_day' }]);
+      expect(await rollupIndexes(db)).toEqual([{ indexname: 'activity_rollups_scope_day' }]);
     } finally {
       await db.close();
     }
