@@ -6,9 +6,26 @@ import {
   type SimulatorOptions,
   startSimulator,
 } from '../../src/simulator/index.js';
+import { RateLimiter } from '../../src/simulator/server/rate-limit.js';
 import { cloudClients, httpFailure, networkFailure } from '../helpers/jira-clients.js';
 
 const small = () => generateScenario({ name: 'balanced', seed: 11, issues: 80 });
+
+describe('the rate limiter', () => {
+  it('counts a request inside a Retry-After window as a violation only once the 429 that opened it was sent', () => {
+    const limiter = new RateLimiter({ requestsPerSecond: 1, burst: 1, retryAfterSeconds: 2 });
+    expect(limiter.take('c', 0)).toMatchObject({ allowed: true });
+    expect(limiter.take('c', 10)).toMatchObject({ allowed: false, violation: false, resetMs: 2010 });
+    // A concurrent request on its way before that 429 was answered: refused, and not held against the client.
+    expect(limiter.take('c', 12)).toMatchObject({ allowed: false, violation: false });
+    limiter.told('c', 15);
+    expect(limiter.take('c', 20)).toMatchObject({ allowed: false, violation: true, resetMs: 2010 });
+    // After the window the bucket answers again; a new window starts untold.
+    expect(limiter.take('c', 2100)).toMatchObject({ allowed: true });
+    expect(limiter.take('c', 2110)).toMatchObject({ allowed: false, violation: false });
+    expect(limiter.take('c', 2111)).toMatchObject({ allowed: false, violation: false });
+  });
+});
 
 describe('simulator rate limits, faults and live changes', () => {
   let sim: RunningSimulator | undefined;

@@ -15,6 +15,8 @@ interface Bucket {
   refilledAt: number;
   /** Until this instant the credential was told to wait. */
   retryAfterUntil: number;
+  /** When the 429 that opened the current window was sent: its client knows the window from then on. */
+  toldAt?: number;
 }
 
 /** A token bucket per credential, as Jira's burst limit; remembers each credential's Retry-After deadline. */
@@ -43,14 +45,18 @@ export class RateLimiter {
     const rate = this.options.requestsPerSecond / 1000;
     bucket.tokens = Math.min(this.capacity, bucket.tokens + (nowMs - bucket.refilledAt) * rate);
     bucket.refilledAt = nowMs;
-    const violation = nowMs < bucket.retryAfterUntil;
-    if (!violation && bucket.tokens >= 1) {
+    const inWindow = nowMs < bucket.retryAfterUntil;
+    if (!inWindow && bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return { allowed: true, remaining: Math.floor(bucket.tokens) };
     }
+    // Inside the window a request is refused; it ignored Retry-After only if the 429 that opened the window had
+    // been sent when it arrived. A concurrent client's requests already on their way could not have known.
+    const violation = inWindow && bucket.toldAt !== undefined && nowMs >= bucket.toldAt;
+    if (!inWindow) bucket.toldAt = undefined;
     const untilToken = bucket.tokens >= 1 ? 0 : (1 - bucket.tokens) / rate;
     const retryAfterSeconds = this.options.retryAfterSeconds ?? Math.max(1, Math.ceil(untilToken / 1000));
-    const resetMs = violation ? bucket.retryAfterUntil : nowMs + retryAfterSeconds * 1000;
+    const resetMs = inWindow ? bucket.retryAfterUntil : nowMs + retryAfterSeconds * 1000;
     // A client that ignores Retry-After gets told again; the deadline does not move earlier.
     bucket.retryAfterUntil = Math.max(bucket.retryAfterUntil, resetMs);
     return {
@@ -60,5 +66,11 @@ export class RateLimiter {
       resetMs: bucket.retryAfterUntil,
       limit: this.capacity,
     };
+  }
+
+  /** The 429 refusing `credential` was sent at `atMs`: the first such answer tells the client its window. */
+  told(credential: string, atMs: number): void {
+    const bucket = this.buckets.get(credential);
+    if (bucket && bucket.toldAt === undefined && atMs < bucket.retryAfterUntil) bucket.toldAt = atMs;
   }
 }

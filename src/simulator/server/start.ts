@@ -191,6 +191,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     } catch (error) {
       if (error instanceof JiraHttpError) {
         send(res, error.status, error.body(), error.headers);
+        if (error.status === 429 && credential && limiter) limiter.told(credential, Date.now());
       } else {
         send(res, 500, { errorMessages: [`Internal simulator error: ${(error as Error).message}`], errors: {} });
       }
