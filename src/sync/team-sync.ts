@@ -133,24 +133,23 @@ async function readDirectory(opts: TeamSyncOptions, { at, previous }: DirectoryC
   }
   // A directory team a rolecall.yaml team names by teamId counts under the configured name.
   const keyOf = (id: string, name: string) => config.teams.find((t) => t.teamId === id)?.name ?? name;
-  const active = dir.teams.filter((t) => t.state === null || t.state.toUpperCase() !== 'DISBANDED');
+  const active = dir.teams
+    .filter((t) => t.state === null || t.state.toUpperCase() !== 'DISBANDED')
+    .map((t) => ({ ...t, key: keyOf(t.id, t.name) }));
   // One transaction: on the embedded store's single session it waits for the project being written only once.
   await db.transaction(async (tx) => {
     await upsertTeams(
       tx,
-      active.map((t) => {
-        const key = keyOf(t.id, t.name);
-        return {
-          site: site.id,
-          team: key,
-          name: key,
-          source: key === t.name ? 'directory' : 'config',
-          directoryId: t.id,
-        };
-      }),
+      active.map((t) => ({
+        site: site.id,
+        team: t.key,
+        name: t.key,
+        source: t.key === t.name ? 'directory' : 'config',
+        directoryId: t.id,
+      })),
       at,
     );
-    for (const t of active) await recordTeamMembers(tx, site.id, keyOf(t.id, t.name), t.members, at);
+    for (const t of active) await recordTeamMembers(tx, site.id, t.key, t.members, at);
   });
   return { read: true, teams: active.length };
 }

@@ -29,6 +29,9 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
+const rollupCount = async (db: Db) =>
+  (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activity_rollups'))[0]?.n;
+
 /** The indexes of the roll-up table: a migration that replaces the table brings the analysis's index along. */
 const rollupIndexes = (db: Db) =>
   db.query("SELECT indexname FROM pg_indexes WHERE tablename = 'activity_rollups' ORDER BY 1");
@@ -55,9 +58,7 @@ describe('migration 140: roll-ups without labels', () => {
       expect(announced).toEqual([]);
       const facts = ['research', 'ux', 'tech-debt'].map((label, i) => refined(i, { field: 'labels', labels: [label] }));
       await upsertActivities(db, facts);
-      const count = async () =>
-        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activity_rollups'))[0]?.n;
-      expect(await count()).toBe(3);
+      expect(await rollupCount(db)).toBe(3);
 
       const upgrades = ['140_rollup_detail_without_labels.sql', '150_rollups_folded_at_commit.sql', ...FROM_160];
       expect(await migrate(db, undefined, (pending) => announced.push(pending))).toEqual(upgrades);
@@ -68,7 +69,7 @@ describe('migration 140: roll-ups without labels', () => {
       expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activities'))[0]?.n).toBe(3);
       // New facts go to the new key too.
       await upsertActivities(db, [{ ...facts[0]!, id: 's:1:9', detail: { field: 'labels', labels: ['other'] } }]);
-      expect(await count()).toBe(1);
+      expect(await rollupCount(db)).toBe(1);
     } finally {
       await db.close();
     }
@@ -169,9 +170,7 @@ describe('migration 190: roll-ups without the changed field', () => {
         refined(2, { field: 'status', fromCategory: 'new', toCategory: 'done' }),
         refined(3, { field: 'status', fromCategory: 'indeterminate', toCategory: 'done' }),
       ]);
-      const count = async () =>
-        (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM activity_rollups'))[0]?.n;
-      expect(await count()).toBe(4);
+      expect(await rollupCount(db)).toBe(4);
 
       expect(await migrate(db)).toEqual(['190_rollups_without_field.sql']);
       const rows = () =>
