@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import type { Version3Client } from 'jira.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -12,18 +13,63 @@ import { cloudClients, httpFailure, networkFailure } from '../helpers/jira-clien
 const small = () => generateScenario({ name: 'balanced', seed: 11, issues: 80 });
 
 describe('the rate limiter', () => {
-  it('counts a request inside a Retry-After window as a violation only once the 429 that opened it was sent', () => {
+  it('refuses every request inside a Retry-After window, and answers again after it', () => {
     const limiter = new RateLimiter({ requestsPerSecond: 1, burst: 1, retryAfterSeconds: 2 });
     expect(limiter.take('c', 0)).toMatchObject({ allowed: true });
-    expect(limiter.take('c', 10)).toMatchObject({ allowed: false, violation: false, resetMs: 2010 });
-    // A concurrent request on its way before that 429 was answered: refused, and not held against the client.
-    expect(limiter.take('c', 12)).toMatchObject({ allowed: false, violation: false });
-    limiter.told('c', 15);
-    expect(limiter.take('c', 20)).toMatchObject({ allowed: false, violation: true, resetMs: 2010 });
-    // After the window the bucket answers again; a new window starts untold.
+    expect(limiter.take('c', 10)).toMatchObject({ allowed: false, resetMs: 2010, retryAfterSeconds: 2 });
+    expect(limiter.take('c', 1500)).toMatchObject({ allowed: false, resetMs: 2010, retryAfterSeconds: 1 });
+    expect(limiter.take('other', 1500)).toMatchObject({ allowed: true });
     expect(limiter.take('c', 2100)).toMatchObject({ allowed: true });
-    expect(limiter.take('c', 2110)).toMatchObject({ allowed: false, violation: false });
-    expect(limiter.take('c', 2111)).toMatchObject({ allowed: false, violation: false });
+  });
+});
+
+describe('Retry-After violations', () => {
+  let sim: RunningSimulator | undefined;
+  const agents: Agent[] = [];
+  afterEach(async () => {
+    for (const agent of agents.splice(0)) agent.destroy();
+    await sim?.close();
+    sim = undefined;
+  });
+
+  /** One keep-alive connection of its own: each request on it waits for the answer to the one before. */
+  function connection(s: RunningSimulator) {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    agents.push(agent);
+    const auth = `Basic ${Buffer.from(`${s.credentials.email}:${s.credentials.apiToken}`).toString('base64')}`;
+    const ports = new Set<number>();
+    const send = () =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${s.url}/rest/api/3/myself`, { agent, headers: { authorization: auth } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('socket', (socket) => socket.once('connect', () => ports.add(socket.localPort ?? 0)));
+        req.on('error', reject);
+        req.end();
+      });
+    return { send, ports };
+  }
+
+  it('counts a request inside a Retry-After window as a violation only on a connection that was told the window', async () => {
+    sim = await startSimulator({
+      scenario: small(),
+      rateLimit: { requestsPerSecond: 1, burst: 1, retryAfterSeconds: 5 },
+    });
+    const told = connection(sim);
+    const other = connection(sim);
+    expect(await told.send()).toBe(200);
+    expect(await told.send()).toBe(429);
+    expect(sim.stats().violations).toBe(0);
+    // Another connection's request may have been on its way before that 429 went out: refused, not held against it.
+    expect(await other.send()).toBe(429);
+    expect(sim.stats()).toMatchObject({ rateLimited: 2, violations: 0 });
+    // Once each connection has had its 429, a request on either ignores a Retry-After it was told.
+    expect(await other.send()).toBe(429);
+    expect(await told.send()).toBe(429);
+    expect(sim.stats()).toMatchObject({ rateLimited: 4, violations: 2 });
+    // One keep-alive connection each, throughout.
+    expect([told.ports.size, other.ports.size]).toEqual([1, 1]);
   });
 });
 

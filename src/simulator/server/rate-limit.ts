@@ -8,15 +8,13 @@ export interface RateLimitOptions {
 
 export type RateDecision =
   | { allowed: true; remaining: number }
-  | { allowed: false; violation: boolean; retryAfterSeconds: number; resetMs: number; limit: number };
+  | { allowed: false; retryAfterSeconds: number; resetMs: number; limit: number };
 
 interface Bucket {
   tokens: number;
   refilledAt: number;
   /** Until this instant the credential was told to wait. */
   retryAfterUntil: number;
-  /** When the 429 that opened the current window was sent: its client knows the window from then on. */
-  toldAt?: number;
 }
 
 /** A token bucket per credential, as Jira's burst limit; remembers each credential's Retry-After deadline. */
@@ -50,27 +48,17 @@ export class RateLimiter {
       bucket.tokens -= 1;
       return { allowed: true, remaining: Math.floor(bucket.tokens) };
     }
-    // Inside the window a request is refused; it ignored Retry-After only if the 429 that opened the window had
-    // been sent when it arrived. A concurrent client's requests already on their way could not have known.
-    const violation = inWindow && bucket.toldAt !== undefined && nowMs >= bucket.toldAt;
-    if (!inWindow) bucket.toldAt = undefined;
     const untilToken = bucket.tokens >= 1 ? 0 : (1 - bucket.tokens) / rate;
     const retryAfterSeconds = this.options.retryAfterSeconds ?? Math.max(1, Math.ceil(untilToken / 1000));
     const resetMs = inWindow ? bucket.retryAfterUntil : nowMs + retryAfterSeconds * 1000;
-    // A client that ignores Retry-After gets told again; the deadline does not move earlier.
+    // A request inside the window is told again (whether it ignored a Retry-After is for RetryAfterNotices to
+    // say); the deadline does not move earlier.
     bucket.retryAfterUntil = Math.max(bucket.retryAfterUntil, resetMs);
     return {
       allowed: false,
-      violation,
       retryAfterSeconds: Math.max(1, Math.ceil((bucket.retryAfterUntil - nowMs) / 1000)),
       resetMs: bucket.retryAfterUntil,
       limit: this.capacity,
     };
-  }
-
-  /** The 429 refusing `credential` was sent at `atMs`: the first such answer tells the client its window. */
-  told(credential: string, atMs: number): void {
-    const bucket = this.buckets.get(credential);
-    if (bucket && bucket.toldAt === undefined && atMs < bucket.retryAfterUntil) bucket.toldAt = atMs;
   }
 }

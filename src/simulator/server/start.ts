@@ -9,6 +9,7 @@ import type { RequestContext, Route, SimulatorState } from './context.js';
 import { JiraHttpError } from './errors.js';
 import { IssueStore } from './issue-store.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { RetryAfterNotices } from './retry-after-notices.js';
 import { Router } from './router.js';
 import { agileRoutes } from './routes/agile.js';
 import { issueRoutes } from './routes/issues.js';
@@ -65,6 +66,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
   const contextPath = (opts.contextPath ?? '').replace(/\/+$/, '');
   const credentials = opts.credentials ?? DEFAULT_SIM_CREDENTIALS;
   const limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : undefined;
+  const notices = new RetryAfterNotices();
   const faults = opts.faults ?? {};
   const faultRandom = new Random(faults.seed ?? 1);
   const latencyRandom = new Random((faults.seed ?? 1) + 1);
@@ -134,10 +136,8 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     stats.request(typeof match === 'object' ? `${method} ${match.endpoint}` : `${method} (unmatched)`, arrival);
     const credential = authenticate(req.headers.authorization, flavour, credentials);
     const decision = credential && limiter ? limiter.take(credential, arrival) : undefined;
-    if (decision && !decision.allowed) {
-      stats.rateLimit();
-      if (decision.violation) stats.violation();
-    }
+    if (decision && !decision.allowed) stats.rateLimit();
+    if (credential && notices.ignored(req.socket, credential, arrival)) stats.violation();
     if (opts.latency) {
       const delay = opts.latency.fixedMs + (opts.latency.jitterMs ?? 0) * latencyRandom.next();
       if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -191,7 +191,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<RunningSim
     } catch (error) {
       if (error instanceof JiraHttpError) {
         send(res, error.status, error.body(), error.headers);
-        if (error.status === 429 && credential && limiter) limiter.told(credential, Date.now());
+        if (error.status === 429 && credential && decision && !decision.allowed) {
+          notices.tell(req.socket, credential, Date.now() + decision.retryAfterSeconds * 1000);
+        }
       } else {
         send(res, 500, { errorMessages: [`Internal simulator error: ${(error as Error).message}`], errors: {} });
       }
