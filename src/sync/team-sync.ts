@@ -112,21 +112,29 @@ async function claimDirectory(opts: TeamSyncOptions): Promise<DirectoryRead | Di
   return { at, previous };
 }
 
-/** Reads the claimed directory and stores its teams and members, in one transaction. */
-async function readDirectory(opts: TeamSyncOptions, { at, previous }: DirectoryClaim): Promise<DirectoryRead> {
-  const { db, site, config } = opts;
-  let dir: Awaited<ReturnType<typeof readTeamsDirectory>>;
+/**
+ * Reads the claimed directory and stores its teams and members, in one transaction. If either fails, the claim is
+ * handed back, so the next sync reads the directory again rather than a day later.
+ */
+async function readDirectory(opts: TeamSyncOptions, claim: DirectoryClaim): Promise<DirectoryRead> {
   try {
-    dir = await readTeamsDirectory(site, {
-      flavour: site.flavour,
-      siteHost: new URL(site.baseUrl).host,
-      orgId: config.jira.orgId,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
+    return await readAndStoreDirectory(opts, claim.at);
   } catch (err) {
-    await releaseDirectoryClaim(db, site.id, previous);
+    await releaseDirectoryClaim(opts.db, opts.site.id, claim.previous).catch((releaseErr: unknown) =>
+      opts.log?.warn({ err: releaseErr }, 'could not hand back the Teams directory claim: next read in a day'),
+    );
     throw err;
   }
+}
+
+async function readAndStoreDirectory(opts: TeamSyncOptions, at: string): Promise<DirectoryRead> {
+  const { db, site, config } = opts;
+  const dir = await readTeamsDirectory(site, {
+    flavour: site.flavour,
+    siteHost: new URL(site.baseUrl).host,
+    orgId: config.jira.orgId,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   if (!dir.available) {
     opts.log?.warn({ reason: dir.reason, hint: dir.hint }, 'Teams directory not read');
     return { read: false, teams: 0, reason: dir.reason, hint: dir.hint };
