@@ -24,10 +24,12 @@ export function met(t: Target): boolean {
   return t.kind === 'max' ? t.value <= t.limit : t.value >= t.limit;
 }
 
-/** The middle value (the lower of the two middle ones for an even count; 0 for none). */
+/** The middle value (the mean of the two middle ones for an even count; 0 for none). */
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? 0 : (s[Math.floor((s.length - 1) / 2)] as number);
+  if (s.length === 0) return 0;
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 export function ratio(a: number, b: number): number {
