@@ -51,6 +51,8 @@ describe('projects overlapping in one sync', () => {
     expect(summary.projects.map((p) => p.issues)).toEqual([sizes.get(first!), sizes.get(second!)]);
 
     const endpoints = sim.stats().requestEndpoints;
+    // What the positions below take for granted: each project's walk is one page of ids.
+    expect(endpoints.filter((e) => e === SEARCH)).toHaveLength(2);
     const at = (endpoint: string, nth: number) => endpoints.flatMap((e, i) => (e === endpoint ? [i] : []))[nth] ?? -1;
     const firstWalk = at(SEARCH, 0);
     const secondDiscovery = at(PROJECT, 1);
