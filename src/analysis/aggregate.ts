@@ -220,6 +220,19 @@ async function aggregateFromRollups(
   );
 }
 
+/**
+ * The first instant of a window of `days` days ending at `asOf`: midnight in the analysis time zone of the day `days`
+ * days before the one holding `asOf`. A window of whole local days is what a report dated a day covers, and in a
+ * time zone aligned with UTC its first day is then a whole roll-up day: nothing of it is read from raw facts.
+ */
+export async function windowStart(db: Db, asOf: string, days: number, timezone: string): Promise<string> {
+  const [row] = await db.query<{ since: Date | string }>(
+    `SELECT (date_trunc('day', $1::timestamptz AT TIME ZONE $3) - $2::float8 * interval '1 day') AT TIME ZONE $3 AS since`,
+    [asOf, days, timezone],
+  );
+  return new Date(row!.since).toISOString();
+}
+
 /** Every week the window touches (Mondays in the analysis time zone), oldest first. */
 export async function windowWeeks(db: Db, since: string, until: string, timezone: string): Promise<WindowWeek[]> {
   const rows = await db.query<{ week: string; start: Date | string }>(

@@ -5,7 +5,7 @@ import { durationDays } from '../config/duration.js';
 import type { RolecallConfig } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import { latestSnapshotBefore, saveSnapshot } from '../store/snapshots.js';
-import { aggregateActivity, windowWeeks } from './aggregate.js';
+import { aggregateActivity, windowStart, windowWeeks } from './aggregate.js';
 import { teamFindings } from './findings.js';
 import { headlineOf } from './headline.js';
 import { loadIdentities } from './identity.js';
@@ -135,8 +135,8 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   const asOf = new Date(asOfMs).toISOString();
   const windowDays = opts.windowDays ?? durationDays(config.analysis.window);
   if (!(windowDays > 0)) throw new RangeError(`windowDays must be positive, got ${windowDays}`);
-  const since = new Date(Date.parse(asOf) - windowDays * DAY).toISOString();
   const timezone = config.analysis.timezone;
+  const since = await windowStart(db, asOf, windowDays, timezone);
   const jiraBaseUrl = opts.jiraBaseUrl === undefined ? (config.jira.baseUrl ?? null) : opts.jiraBaseUrl;
 
   // Statements that do not depend on each other go out together: PostgreSQL answers them on parallel connections;
