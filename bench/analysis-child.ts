@@ -13,6 +13,8 @@ export interface AnalyzeRequest {
   teams: number;
   asOf: string;
   runs: number;
+  /** `analysis.timezone` (default UTC). */
+  timezone?: string;
 }
 
 export interface AnalyzeRuns {
@@ -39,7 +41,7 @@ serveParent(async (msg: ChildMessage) => {
   if (msg.type !== 'analyze') throw new Error(`unknown request ${msg.type}`);
   const req = msg.request as AnalyzeRequest;
   // As `rolecall analyze` does: the configuration is read from a rolecall.yaml before the analysis starts.
-  const config = syntheticConfig(req.teams);
+  const config = syntheticConfig(req.teams, req.timezone);
   let t = performance.now();
   const db = await openStore(req.store);
   const openMs = performance.now() - t;

@@ -118,13 +118,13 @@ export function syntheticTeams(teams = 4): SyntheticTeam[] {
 }
 
 /** The rolecall.yaml of the synthetic organisation: its teams by project, weeks in UTC. */
-export function syntheticConfigYaml(teams = 4): string {
-  return stringify({ teams: syntheticTeams(teams), analysis: { timezone: 'UTC' } });
+export function syntheticConfigYaml(teams = 4, timezone = 'UTC'): string {
+  return stringify({ teams: syntheticTeams(teams), analysis: { timezone } });
 }
 
 /** syntheticConfigYaml() read as `rolecall` reads its rolecall.yaml. */
-export function syntheticConfig(teams = 4): RolecallConfig {
-  const { config, problems } = parseConfigText(syntheticConfigYaml(teams), 'rolecall.yaml');
+export function syntheticConfig(teams = 4, timezone = 'UTC'): RolecallConfig {
+  const { config, problems } = parseConfigText(syntheticConfigYaml(teams, timezone), 'rolecall.yaml');
   if (!config) throw new Error(`synthetic rolecall.yaml: ${JSON.stringify(problems)}`);
   return config;
 }
