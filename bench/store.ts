@@ -20,7 +20,7 @@ const FIELDS = ['summary', 'description', 'rank', 'status', 'assignee', 'sprint'
  * per person and day, a few changed fields per kind, and labels. They keep 0.18 roll-up rows per fact, 0.35 before
  * migration 190 took the changed field out of the roll-ups' key (bench/README.md, benchmark 2).
  */
-export function syntheticFact(i: number, site: string, n: number): Activity {
+function syntheticFact(i: number, site: string, n: number): Activity {
   const issue = i >> 4;
   return {
     id: `${site}:${issue}:${i}:0`,

@@ -220,27 +220,49 @@ async function aggregateFromRollups(
   );
 }
 
-/**
- * The first instant of a window of `days` days ending at `asOf`: midnight in the analysis time zone of the day `days`
- * days before the one holding `asOf`. A window of whole local days is what a report dated a day covers, and in a
- * time zone aligned with UTC its first day is then a whole roll-up day: nothing of it is read from raw facts.
- */
-export async function windowStart(db: Db, asOf: string, days: number, timezone: string): Promise<string> {
-  const [row] = await db.query<{ since: Date | string }>(
-    `SELECT (date_trunc('day', $1::timestamptz AT TIME ZONE $3) - $2::float8 * interval '1 day') AT TIME ZONE $3 AS since`,
-    [asOf, days, timezone],
-  );
-  return new Date(row!.since).toISOString();
+/** A window's first instant and every week it touches (Mondays in the analysis time zone), oldest first. */
+export interface AnalysisWindow {
+  since: string;
+  weeks: WindowWeek[];
 }
 
-/** Every week the window touches (Mondays in the analysis time zone), oldest first. */
+/**
+ * The window of `days` days ending at `asOf`, in one statement: it starts at midnight in the analysis time zone of the
+ * day `days` days before the one holding `asOf`. A window of whole local days is what a report dated a day covers,
+ * and in a time zone aligned with UTC its first day is then a whole roll-up day: nothing of it is read from raw facts.
+ */
+export function analysisWindow(db: Db, asOf: string, days: number, timezone: string): Promise<AnalysisWindow> {
+  return queryWindow(db, { days }, asOf, timezone);
+}
+
+/** Every week a window from `since` to `until` touches (Mondays in the analysis time zone), oldest first. */
 export async function windowWeeks(db: Db, since: string, until: string, timezone: string): Promise<WindowWeek[]> {
-  const rows = await db.query<{ week: string; start: Date | string }>(
-    `SELECT to_char(w, 'YYYY-MM-DD') AS week, (w AT TIME ZONE $3) AS start
-     FROM generate_series(date_trunc('week', $1::timestamptz AT TIME ZONE $3),
-                          date_trunc('week', ($2::timestamptz - interval '1 microsecond') AT TIME ZONE $3),
-                          interval '1 week') AS w`,
-    [since, until, timezone],
+  return (await queryWindow(db, { since }, until, timezone)).weeks;
+}
+
+async function queryWindow(
+  db: Db,
+  start: { since: string } | { days: number },
+  until: string,
+  timezone: string,
+): Promise<AnalysisWindow> {
+  const rows = await db.query<{ since: Date | string; week: string; start: Date | string }>(
+    `WITH s AS (
+       SELECT coalesce($1::timestamptz,
+                       (date_trunc('day', $2::timestamptz AT TIME ZONE $3) - $4::float8 * interval '1 day') AT TIME ZONE $3)
+              AS since
+     )
+     SELECT s.since, to_char(w, 'YYYY-MM-DD') AS week, (w AT TIME ZONE $3) AS start
+     FROM s CROSS JOIN LATERAL generate_series(date_trunc('week', s.since AT TIME ZONE $3),
+                                               date_trunc('week', ($2::timestamptz - interval '1 microsecond') AT TIME ZONE $3),
+                                               interval '1 week') AS w
+     ORDER BY w`,
+    ['since' in start ? start.since : null, until, timezone, 'days' in start ? start.days : null],
   );
-  return rows.map((r) => ({ week: r.week, start: new Date(r.start).toISOString() }));
+  const first = rows[0];
+  if (!first) throw new RangeError(`an empty analysis window ending at ${until}`);
+  return {
+    since: new Date(first.since).toISOString(),
+    weeks: rows.map((r) => ({ week: r.week, start: new Date(r.start).toISOString() })),
+  };
 }

@@ -5,7 +5,7 @@ import { durationDays } from '../config/duration.js';
 import type { RolecallConfig } from '../config/schema.js';
 import type { Db } from '../store/db.js';
 import { latestSnapshotBefore, saveSnapshot } from '../store/snapshots.js';
-import { aggregateActivity, windowStart, windowWeeks } from './aggregate.js';
+import { aggregateActivity, analysisWindow } from './aggregate.js';
 import { teamFindings } from './findings.js';
 import { headlineOf } from './headline.js';
 import { loadIdentities } from './identity.js';
@@ -136,12 +136,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   const windowDays = opts.windowDays ?? durationDays(config.analysis.window);
   if (!(windowDays > 0)) throw new RangeError(`windowDays must be positive, got ${windowDays}`);
   const timezone = config.analysis.timezone;
-  const since = await windowStart(db, asOf, windowDays, timezone);
   const jiraBaseUrl = opts.jiraBaseUrl === undefined ? (config.jira.baseUrl ?? null) : opts.jiraBaseUrl;
 
   // Statements that do not depend on each other go out together: PostgreSQL answers them on parallel connections;
   // the embedded store queues them, while this thread folds the groups that came back first.
-  const weeksLoaded = handledLater(windowWeeks(db, since, asOf, timezone));
+  const windowLoaded = handledLater(analysisWindow(db, asOf, windowDays, timezone));
   const scope = await resolveScope(db, config, {
     site: opts.site,
     teams: [...(opts.team ? [opts.team] : []), ...(opts.teams ?? [])],
@@ -154,7 +153,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   const ruleSet = resolveRuleSet(config, ruleTeams(config, scope));
   phase('rules');
   const source = opts.aggregateSource ?? (rulesFitRollups(ruleSet) ? 'rollups' : 'facts');
-  const windowWeekList = await weeksLoaded;
+  const { since, weeks: windowWeekList } = await windowLoaded;
   phase('weeks');
   const weeks = windowWeekList.map((w) => w.week);
   const thresholds = roleThresholds(windowDays);
