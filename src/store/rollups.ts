@@ -12,8 +12,35 @@ export const ROLLUP_DETAIL_COLUMNS: Readonly<Record<string, string>> = {
   toCategory: 'to_category',
 };
 
-/** Roll-ups are kept per UTC day: a day is the finest time grain an analysis can read from them. */
+/**
+ * Roll-ups are kept per UTC day, split in two at the first midnight of the store's split zone in it (migration 200):
+ * a day is the finest time grain an analysis can read from them without judging rows by their first and last time.
+ */
 export const ROLLUP_DAY_MS = 86_400_000;
+
+/** The time zone whose midnight splits roll-up rows as well as UTC's (`UTC` by default: no split). */
+export async function rollupSplitZone(db: Db): Promise<string> {
+  const [row] = await db.query<{ timezone: string }>('SELECT timezone FROM activity_rollups_split');
+  return row?.timezone ?? 'UTC';
+}
+
+/**
+ * Sets the zone later folds split at, and says whether it changed. Rows kept under another zone stay exact (the
+ * analysis judges each row by its first and last time), but are read from raw facts more often in the new zone
+ * until they are rebuilt (`rebuildRollups`; a sync does it when `analysis.timezone` changes). A zone the store does not know is refused: every later write would
+ * fail in its fold.
+ */
+export async function setRollupSplitZone(db: Db, timezone: string): Promise<{ previous: string; changed: boolean }> {
+  const previous = await rollupSplitZone(db);
+  if (previous === timezone) return { previous, changed: false };
+  try {
+    await db.query("SELECT timestamptz '2000-01-01 00:00:00+00' AT TIME ZONE $1", [timezone]);
+  } catch (err) {
+    throw new RangeError(`the store does not know the time zone "${timezone}": ${(err as Error).message}`);
+  }
+  await db.query('UPDATE activity_rollups_split SET timezone = $1', [timezone]);
+  return { previous, changed: true };
+}
 
 export interface RollupRebuildProgress {
   done: number;

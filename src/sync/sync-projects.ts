@@ -2,6 +2,7 @@ import { reclaimSpace } from '../store/reclaim-space.js';
 import { readCursor } from '../store/sync-cursors.js';
 import { readCachedDiscovery } from './discovery.js';
 import type { RunState, SyncOptions } from './options.js';
+import { keepRollupsSplitAtAnalysisZone } from './rollup-split.js';
 import { errorSummary, failedSummary, isSiteWide, type ProjectSyncSummary, type SyncSummary } from './summary.js';
 import { syncProject } from './sync-project.js';
 import { type DirectoryRefresh, startDirectoryRefresh, syncTeams } from './team-sync.js';
@@ -21,6 +22,7 @@ export async function syncProjects(opts: SyncOptions): Promise<SyncSummary> {
   const started = performance.now();
   const { site } = opts;
   const stats0 = site.stats;
+  await keepRollupsSplitAtAnalysisZone(opts);
   const run = await readRunState(opts);
   const directory = await startDirectoryRefresh(opts);
   let projects: ProjectSyncSummary[];

@@ -11,7 +11,7 @@ import { upsertActivities } from '../../src/store/activities.js';
 import type { Db } from '../../src/store/db.js';
 import { markIssuesDeleted, restoreIssues } from '../../src/store/issues.js';
 import { openStore } from '../../src/store/open.js';
-import { rebuildRollups } from '../../src/store/rollups.js';
+import { rebuildRollups, setRollupSplitZone } from '../../src/store/rollups.js';
 import { replaceInferredSprintFacts } from '../../src/store/sprint-facts.js';
 import { applyIssueTeamsToFacts, upsertIssueTeams } from '../../src/store/teams.js';
 
@@ -65,6 +65,8 @@ const arbOp = fc.oneof(
     issues: fc.subarray([1, 2, 3, 4, 5, 6, 7, 8]),
     team: fc.constantFrom('Team A', 'Team B', null),
   }),
+  // The store's split zone changes between writes, with no rebuild: the site's rows are then split at two zones.
+  fc.record({ op: fc.constant('split-zone' as const), zone: fc.constantFrom('UTC', 'Europe/Berlin', 'Asia/Kolkata') }),
 );
 
 const arbRules = fc.subarray([
@@ -125,9 +127,30 @@ function toFact(site: string, s: FactSpec, n: number): Activity {
 }
 
 const ROLLUP_COLUMNS = `site, project, day, actor_id, actor_type, kind, hierarchy_level, project_type, issue_type,
-  assignee, phase, to_category, team, facts, first_at, last_at, sample_id`;
-/** The first thirteen of ROLLUP_COLUMNS: a roll-up row's key, so rows compare in one order. */
-const BY_KEY = 'ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13';
+  assignee, phase, to_category, team, part, facts, first_at, last_at, sample_id`;
+/** The first fourteen of ROLLUP_COLUMNS: a roll-up row's key, so rows compare in one order. */
+const BY_KEY = 'ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14';
+const ZONES = ['UTC', 'Europe/Berlin', 'Asia/Kolkata', 'America/New_York', 'Pacific/Chatham'] as const;
+
+/**
+ * The roll-up rows of the live facts of `site` (every site when null), computed apart from the store's fold: per
+ * UTC day, and within it per date in the split zone (how many of the zone's midnights lie between the UTC day's
+ * start and the fact: 0 or 1 in these zones).
+ */
+function expectedRollups(db: Db, site: string | null, zone: string) {
+  return db.query(
+    `SELECT ${ROLLUP_COLUMNS} FROM (
+       SELECT site, project, date_trunc('day', at, 'UTC') AS day, actor_id, actor_type, kind, hierarchy_level,
+              project_type, issue_type, rollup_assignee(detail, actor_id) AS assignee,
+              detail->>'phase' AS phase, detail->>'toCategory' AS to_category, team,
+              ((at AT TIME ZONE $2)::date - (date_trunc('day', at, 'UTC') AT TIME ZONE $2)::date)::smallint AS part,
+              count(*)::int AS facts, min(at) AS first_at, max(at) AS last_at, max(id) AS sample_id
+       FROM activities WHERE ($1::text IS NULL OR site = $1) AND deleted_at IS NULL
+       GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14) x
+     ${BY_KEY}`,
+    [site, zone],
+  );
+}
 
 /** A private database on the DATABASE_URL server (the migration's triggers stay out of the shared one). */
 async function privatePostgres(): Promise<{ db: Db; drop(): Promise<void> }> {
@@ -185,11 +208,16 @@ describe.each(drivers)('roll-ups under random facts, edits, deletions and rules 
         }),
         fc.array(arbOp, { maxLength: 6 }),
         arbRules,
-        fc.constantFrom('UTC', 'Europe/Berlin', 'Asia/Kolkata', 'America/New_York', 'Pacific/Chatham'),
+        fc.constantFrom(...ZONES),
+        // The zone roll-ups are split at: the analysis's own, or another (a store whose zone changed and has not
+        // been rebuilt yet: its rows are still exact).
+        fc.constantFrom(...ZONES),
         fc.integer({ min: -2 * DAY, max: 18 * DAY }),
         fc.integer({ min: 1, max: 30 * DAY }),
-        async (unechoed, echoes, ops, overrides, timezone, sinceOffset, length) => {
+        async (unechoed, echoes, ops, overrides, timezone, splitZone, sinceOffset, length) => {
           const site = `prop${++counter}`;
+          await setRollupSplitZone(db, splitZone);
+          let zoneOfRows: string | undefined = splitZone;
           const specs = [
             ...unechoed,
             ...echoes.map((e) => {
@@ -228,7 +256,8 @@ describe.each(drivers)('roll-ups under random facts, edits, deletions and rules 
                 })),
               );
               await applyIssueTeamsToFacts(db, site, op.issues.map(String));
-            }
+            } else if (op.op === 'split-zone' && (await setRollupSplitZone(db, op.zone)).changed)
+              zoneOfRows = undefined;
           }
 
           const config = rolecallConfigSchema.parse({
@@ -256,34 +285,38 @@ describe.each(drivers)('roll-ups under random facts, edits, deletions and rules 
             expect(sorted(await aggregateActivity(db, ruleSet, q))).toEqual(sorted(fromFacts));
           }
 
-          const kept = await db.query(`SELECT ${ROLLUP_COLUMNS} FROM activity_rollups WHERE site = $1 ${BY_KEY}`, [
-            site,
-          ]);
-          const rebuilt = await db.query(
-            `SELECT ${ROLLUP_COLUMNS} FROM (
-               SELECT site, project, date_trunc('day', at, 'UTC') AS day, actor_id, actor_type, kind, hierarchy_level,
-                      project_type, issue_type, rollup_assignee(detail, actor_id) AS assignee,
-                      detail->>'phase' AS phase, detail->>'toCategory' AS to_category, team, count(*)::int AS facts,
-                      min(at) AS first_at, max(at) AS last_at, max(id) AS sample_id
-               FROM activities WHERE site = $1 AND deleted_at IS NULL
-               GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13) x
-             ${BY_KEY}`,
-            [site],
-          );
-          expect(kept).toEqual(rebuilt);
+          if (zoneOfRows) {
+            const kept = await db.query(`SELECT ${ROLLUP_COLUMNS} FROM activity_rollups WHERE site = $1 ${BY_KEY}`, [
+              site,
+            ]);
+            expect(kept).toEqual(await expectedRollups(db, site, zoneOfRows));
+          }
         },
       ),
       { numRuns: 120, seed: 17 },
     );
   }, 300_000);
 
-  it('rebuildRollups reproduces what the triggers keep, with progress', async () => {
-    const before = await db.query(`SELECT ${ROLLUP_COLUMNS} FROM activity_rollups ${BY_KEY}`);
-    expect(before.length).toBeGreaterThan(0);
-    const progress: number[] = [];
-    await rebuildRollups(db, (p) => progress.push(p.done / p.total));
-    const after = await db.query(`SELECT ${ROLLUP_COLUMNS} FROM activity_rollups ${BY_KEY}`);
-    expect(after).toEqual(before);
-    expect(progress.at(-1)).toBe(1);
+  it('rebuildRollups makes every row what the fold keeps in the split zone, with progress', async () => {
+    // A site of 60 days (a fold of more than 31 days hashes each fact's day, a few days are read day by day), a
+    // fact every seven hours so each zone's midnight has facts on both sides, written with the store split at one.
+    await setRollupSplitZone(db, 'Europe/Berlin');
+    const long = Array.from({ length: 60 * 4 }, (_, i) =>
+      toFact('long', { ...(fc.sample(arbFact, { numRuns: 1, seed: i })[0] as FactSpec), offsetMs: i * 7 * HOUR }, i),
+    );
+    await upsertActivities(db, long);
+    const kept = await db.query(`SELECT ${ROLLUP_COLUMNS} FROM activity_rollups WHERE site = 'long' ${BY_KEY}`);
+    expect(kept).toEqual(await expectedRollups(db, 'long', 'Europe/Berlin'));
+    expect(kept.some((r) => (r as { part: number }).part === 1)).toBe(true);
+    for (const zone of ['America/New_York', 'UTC']) {
+      await setRollupSplitZone(db, zone);
+      // Rows of the sites above were split at several zones, each as its run's zone was.
+      const progress: number[] = [];
+      await rebuildRollups(db, (p) => progress.push(p.done / p.total));
+      const after = await db.query(`SELECT ${ROLLUP_COLUMNS} FROM activity_rollups ${BY_KEY}`);
+      expect(after.length).toBeGreaterThan(0);
+      expect(after).toEqual(await expectedRollups(db, null, zone));
+      expect(progress.at(-1)).toBe(1);
+    }
   });
 });

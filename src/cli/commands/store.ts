@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { type RollupRebuildProgress, rebuildRollups } from '../../store/rollups.js';
+import { type RollupRebuildProgress, rebuildRollups, setRollupSplitZone } from '../../store/rollups.js';
 import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
 import { action, printJson, say } from '../run.js';
 
@@ -33,8 +33,9 @@ export function registerStore(program: Command): void {
   cmd
     .command('rebuild-rollups')
     .description(
-      'rebuild every activity roll-up from the facts, project by project (a repair tool: the store keeps them ' +
-        'current as facts are written, and rules and teams never need a rebuild)',
+      'rebuild every activity roll-up from the facts, project by project, split at midnight in analysis.timezone ' +
+        '(a repair tool: the store keeps them current as facts are written, rules and teams never need a rebuild, ' +
+        'and a sync rebuilds them when analysis.timezone changes)',
     )
     .action(
       action(async () => {
@@ -44,10 +45,12 @@ export function registerStore(program: Command): void {
         const reporter = rebuildReporter(!!globals.json);
         const started = performance.now();
         try {
+          const { timezone } = loaded.config.analysis;
+          await setRollupSplitZone(db, timezone);
           const rows = await rebuildRollups(db, reporter.update);
           const seconds = (performance.now() - started) / 1000;
-          if (globals.json) printJson({ rows, seconds: Number(seconds.toFixed(2)) });
-          say(`rebuilt ${rows} roll-up rows in ${seconds.toFixed(1)} s`);
+          if (globals.json) printJson({ rows, timezone, seconds: Number(seconds.toFixed(2)) });
+          say(`rebuilt ${rows} roll-up rows, split at midnight in ${timezone}, in ${seconds.toFixed(1)} s`);
         } finally {
           reporter.stop();
           await db.close();

@@ -7,7 +7,7 @@ import { upsertActivities } from '../../../src/store/activities.js';
 import type { Db } from '../../../src/store/db.js';
 import { MIGRATIONS_DIR, migrate } from '../../../src/store/migrate.js';
 import { openPgliteDb } from '../../../src/store/pglite-db.js';
-import { rebuildRollups } from '../../../src/store/rollups.js';
+import { rebuildRollups, rollupSplitZone, setRollupSplitZone } from '../../../src/store/rollups.js';
 import { refinedFact } from '../../helpers/facts.js';
 
 /** What a store made before migration 160 gets from it on. */
@@ -16,6 +16,7 @@ const FROM_160 = [
   '170_rollups_one_fold_per_transaction.sql',
   '180_rollup_days_in_utc.sql',
   '190_rollups_without_field.sql',
+  '200_rollups_split_at_local_midnight.sql',
 ];
 /** The detail columns roll-ups keep since migration 190. */
 const DETAIL_COLUMNS = 'phase, to_category';
@@ -140,7 +141,7 @@ describe('migration 180: roll-up days in UTC', () => {
         { project: 'Q', day: '2026-10-25', facts: 1 },
       ]);
 
-      expect(await migrate(db)).toEqual(['180_rollup_days_in_utc.sql', '190_rollups_without_field.sql']);
+      expect(await migrate(db)).toEqual(FROM_160.slice(2));
       const migrated = await rows();
       expect(migrated).toEqual([
         { project: 'P', day: '2026-03-29', facts: 1 },
@@ -172,7 +173,7 @@ describe('migration 190: roll-ups without the changed field', () => {
       ]);
       expect(await rollupCount(db)).toBe(4);
 
-      expect(await migrate(db)).toEqual(['190_rollups_without_field.sql']);
+      expect(await migrate(db)).toEqual(FROM_160.slice(3));
       const rows = () =>
         db.query(`SELECT facts, ${DETAIL_COLUMNS}, first_at, last_at, sample_id FROM activity_rollups ORDER BY 2, 3`);
       const migrated = await rows();
@@ -197,6 +198,40 @@ describe('migration 190: roll-ups without the changed field', () => {
       await rebuildRollups(db);
       expect(await rows()).toEqual(migrated);
       expect(await rollupIndexes(db)).toEqual([{ indexname: 'activity_rollups_scope_day' }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+// Migration 200: rows split at midnight in the store's split zone as well as UTC's; UTC until a sync sets another.
+describe("migration 200: roll-ups split at the analysis time zone's midnight", () => {
+  it("keeps an existing store's rows as part 0 of their day, splits at UTC's midnight alone until told a zone", async () => {
+    const db = await openPgliteDb();
+    try {
+      await migrate(db, migrationsBefore('200'));
+      // 22:30 and 23:30 UTC: either side of Berlin's midnight in March (23:00 UTC).
+      const late = (i: number, at: string) => ({ ...refined(i, {}), at });
+      await upsertActivities(db, [late(0, '2026-03-02T22:30:00.000Z'), late(1, '2026-03-02T23:30:00.000Z')]);
+      const rows = () => db.query('SELECT day, part, facts FROM activity_rollups ORDER BY part');
+      const day = new Date('2026-03-02T00:00:00.000Z');
+
+      expect(await migrate(db)).toEqual(FROM_160.slice(4));
+      expect(await rows()).toEqual([{ day, part: 0, facts: 2 }]);
+      expect(await rollupSplitZone(db)).toBe('UTC');
+      await rebuildRollups(db);
+      expect(await rows()).toEqual([{ day, part: 0, facts: 2 }]);
+
+      expect(await setRollupSplitZone(db, 'Europe/Berlin')).toEqual({ previous: 'UTC', changed: true });
+      await rebuildRollups(db);
+      expect(await rows()).toEqual([
+        { day, part: 0, facts: 1 },
+        { day, part: 1, facts: 1 },
+      ]);
+      await expect(setRollupSplitZone(db, 'Europe/Atlantis')).rejects.toThrow(
+        'the store does not know the time zone "Europe/Atlantis"',
+      );
+      expect(await rollupSplitZone(db)).toBe('Europe/Berlin');
     } finally {
       await db.close();
     }

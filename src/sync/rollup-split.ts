@@ -1,0 +1,17 @@
+import { rebuildRollups, setRollupSplitZone } from '../store/rollups.js';
+import type { SyncOptions } from './options.js';
+
+/**
+ * Roll-ups split at midnight in the analysis time zone (migration 200), so an analysis there reads no raw facts at
+ * its window's start or its week boundaries. When `analysis.timezone` has changed since the last sync, the rows kept
+ * under the old zone are rebuilt before any project is written: they are exact either way, only slower to analyse.
+ */
+export async function keepRollupsSplitAtAnalysisZone(opts: Pick<SyncOptions, 'db' | 'config' | 'log'>): Promise<void> {
+  const timezone = opts.config.analysis.timezone;
+  const { previous, changed } = await setRollupSplitZone(opts.db, timezone);
+  if (!changed) return;
+  const started = performance.now();
+  opts.log?.info({ timezone, previous }, 'analysis time zone changed: rebuilding the roll-ups split at its midnight');
+  const rows = await rebuildRollups(opts.db, (p) => opts.log?.debug(p, 'roll-ups of a project rebuilt'));
+  opts.log?.info({ timezone, rows, ms: Math.round(performance.now() - started) }, 'roll-ups rebuilt');
+}
