@@ -52,4 +52,31 @@ describe('the fleet request gate', () => {
     expect(maxInWindow(granted, 1000)).toBeLessThanOrEqual(10);
     expect(maxInWindow(granted, 200)).toBeLessThanOrEqual(3);
   }, 20_000);
+
+  it('never lets a late request go close to another, and still lets it go: grants beside on-time ones', async () => {
+    // 10 req/s with the margin: slots 118 ms apart. One worker's requests all go on time; the other's every sleep
+    // overshoots by three slots (354 ms), so each of its requests is late for the slot it reserved. Before, such a request went
+    // anyway after three late slots, wherever the on-time requests were (two 10 ms apart, say).
+    const oversleeping = (ms: number, signal?: AbortSignal) => sleep(ms + 354, undefined, signal ? { signal } : {});
+    const onTime = new RedisRequestGate(redis, { requestsPerSecond: 10, prefix });
+    const late = new RedisRequestGate(redis, { requestsPerSecond: 10, prefix, sleep: oversleeping });
+    const site = 'site-late';
+    const granted: number[] = [];
+    let lateGrants = 0;
+    const started = Date.now();
+    const loops = [onTime, onTime, late, late, late, late];
+    await Promise.all(
+      loops.map(async (gate) => {
+        while (Date.now() - started < 3000) {
+          await gate.acquire(site);
+          granted.push(Date.now());
+          if (gate === late) lateGrants += 1;
+        }
+      }),
+    );
+    // Grants are at least half a slot (59 ms) apart by Redis's clock; 25 ms leaves room for this process's jitter.
+    expect(maxInWindow(granted, 25)).toBe(1);
+    expect(maxInWindow(granted, 1000)).toBeLessThanOrEqual(10);
+    expect(lateGrants).toBeGreaterThanOrEqual(2);
+  }, 20_000);
 });
