@@ -27,8 +27,8 @@ export async function rollupSplitZone(db: Db): Promise<string> {
 /**
  * Sets the zone later folds split at, and says whether it changed. Rows kept under another zone stay exact (the
  * analysis judges each row by its first and last time), but are read from raw facts more often in the new zone
- * until they are rebuilt (`rebuildRollups`; a sync does it when `analysis.timezone` changes). A zone the store does not know is refused: every later write would
- * fail in its fold.
+ * until they are rebuilt (`rebuildRollups`; a sync does it when `analysis.timezone` changes). A zone the store does
+ * not know is refused: every later write would fail in its fold.
  */
 export async function setRollupSplitZone(db: Db, timezone: string): Promise<{ previous: string; changed: boolean }> {
   const previous = await rollupSplitZone(db);
@@ -38,7 +38,11 @@ export async function setRollupSplitZone(db: Db, timezone: string): Promise<{ pr
   } catch (err) {
     throw new RangeError(`the store does not know the time zone "${timezone}": ${(err as Error).message}`);
   }
-  await db.query('UPDATE activity_rollups_split SET timezone = $1', [timezone]);
+  await db.query(
+    `INSERT INTO activity_rollups_split (one_row, timezone) VALUES (true, $1)
+     ON CONFLICT (one_row) DO UPDATE SET timezone = EXCLUDED.timezone`,
+    [timezone],
+  );
   return { previous, changed: true };
 }
 

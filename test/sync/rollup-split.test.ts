@@ -31,6 +31,25 @@ const kept = (db: Db) =>
      FROM activity_rollups GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
   );
 
+/** The store, except that the roll-ups' first fold fails (as a full disk would): a fault no real peer gives on cue. */
+function failingFold(db: Db): Db {
+  let failed = false;
+  const wrap = (inner: Db): Db => ({
+    driver: inner.driver,
+    query: (sql, params) => {
+      if (!failed && sql.includes('activity_rollups_fold()')) {
+        failed = true;
+        return Promise.reject(new Error('could not extend file: No space left on device'));
+      }
+      return inner.query(sql, params);
+    },
+    exec: (sql) => inner.exec(sql),
+    transaction: (fn) => inner.transaction((tx) => fn(wrap(tx))),
+    close: () => inner.close(),
+  });
+  return wrap(db);
+}
+
 // A store of its own: the split zone is the store's, and a shared PostgreSQL database serves parallel test files.
 describe('roll-ups split at midnight in analysis.timezone (sync, pglite)', () => {
   let db: Db;
@@ -75,5 +94,18 @@ describe('roll-ups split at midnight in analysis.timezone (sync, pglite)', () =>
     const again = await sync('America/New_York');
     expect(again).not.toContain('roll-ups rebuilt');
     expect(await kept(db)).toEqual(await expected(db, 'America/New_York'));
+  });
+
+  it('hands the old zone back when the rebuild fails, so the next sync rebuilds', async () => {
+    const projects = visibleProjects(sim.scenario);
+    const config = testConfig({ analysis: { timezone: 'Asia/Kolkata' } });
+    const site = await siteFor(sim, siteId, config);
+    await expect(syncProjects({ db: failingFold(db), site, projects, config })).rejects.toThrow(/No space left/);
+    expect(await rollupSplitZone(db)).toBe('America/New_York');
+
+    const { log, messages } = recordingLog();
+    expect((await syncProjects({ db, site: await siteFor(sim, siteId, config), projects, config, log })).ok).toBe(true);
+    expect(messages()).toContain('roll-ups rebuilt');
+    expect(await kept(db)).toEqual(await expected(db, 'Asia/Kolkata'));
   });
 });
