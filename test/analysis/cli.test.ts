@@ -50,6 +50,23 @@ describe('rolecall analyze', () => {
     expect(run.stderr).toMatch(/0\/1 teams have both roles covered/);
   });
 
+  it("says when the store's roll-ups are split at another time zone's midnight, and how to fix it", async () => {
+    const berlin = join(dir, 'berlin.yaml');
+    writeFileSync(
+      berlin,
+      'analysis:\n  timezone: Europe/Berlin\nteams:\n  - name: Payments\n    projects: [PAY, PAYD]\n',
+    );
+    const args = ['analyze', '--project', 'pay', '--as-of', asOf, '--window', '12w', '--json'];
+    const run = await runCli(args, { env: { ...env, ROLECALL_CONFIG: berlin } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain(
+      "note: the store's roll-ups are split at midnight in UTC, not in analysis.timezone (Europe/Berlin)",
+    );
+    expect(run.stderr).toContain('The next sync rebuilds them (or run rolecall store rebuild-rollups).');
+    const same = await runCli(args, { env });
+    expect(same.stderr).not.toContain('split at midnight');
+  });
+
   it('exits 2 with a hint for a project it knows nothing about', async () => {
     const run = await runCli(['analyze', '--project', 'NOPE', '--as-of', asOf], { env });
     expect(run.code).toBe(2);

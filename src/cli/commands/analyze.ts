@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { analyze, UnknownScopeError } from '../../analysis/index.js';
 import type { AnalysisResult } from '../../analysis/schema.js';
 import { renderHtmlReport, renderMarkdown, summaryLines } from '../../report/index.js';
+import { rollupSplitZone } from '../../store/rollups.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
 import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -77,6 +78,9 @@ export function registerAnalyze(program: Command): void {
         const until = asOf(opts.asOf);
         const db = await cliStore(loaded);
         let result: AnalysisResult;
+        // Asked alongside the analysis: a store whose roll-ups are split at another zone's midnight answers exactly,
+        // but reads the days that zone's midnight cuts from raw facts (docs/analysis.md §2).
+        const splitZone = rollupSplitZone(db).catch(() => undefined);
         try {
           result = await analyze({
             db,
@@ -93,6 +97,7 @@ export function registerAnalyze(program: Command): void {
           if (err instanceof UnknownScopeError) throw new UsageError(err.message, err.hint);
           throw err;
         } finally {
+          await splitZone;
           await db.close();
         }
         const output = render(result, as);
@@ -105,6 +110,15 @@ export function registerAnalyze(program: Command): void {
           await writeStdout(output);
         }
         if (!globals.quiet) for (const line of summaryLines(result)) say(line);
+        const split = await splitZone;
+        const { timezone } = loaded.config.analysis;
+        if (!globals.quiet && split && split !== timezone) {
+          say(
+            `note: the store's roll-ups are split at midnight in ${split}, not in analysis.timezone (${timezone}): ` +
+              'this analysis read more raw facts than it needs to. The next sync rebuilds them ' +
+              '(or run rolecall store rebuild-rollups).',
+          );
+        }
       }),
     );
 }
