@@ -21,7 +21,7 @@ local slot = math.max(now, tat, paused)
 local interval = tonumber(ARGV[1])
 redis.call('HSET', KEYS[1], 'tat', slot + interval)
 redis.call('PEXPIRE', KEYS[1], slot + interval - now + 3600000)
-return {slot - now, slot}
+return slot - now
 `;
 
 /**
@@ -100,7 +100,7 @@ export class RedisRequestGate implements RequestGate {
     try {
       for (;;) {
         signal?.throwIfAborted();
-        const [wait] = (await this.redis.eval(RESERVE, 1, this.key(site), this.intervalMs)) as [number, number];
+        const wait = Number(await this.redis.eval(RESERVE, 1, this.key(site), this.intervalMs));
         if (wait > 0) await this.sleep(wait, signal);
         const verdict = Number(
           await this.redis.eval(
