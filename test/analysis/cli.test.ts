@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analysisResultSchema } from '../../src/analysis/schema.js';
 import { upsertActivities } from '../../src/store/activities.js';
 import { openStore } from '../../src/store/open.js';
+import { setRollupSplitZone } from '../../src/store/rollups.js';
 import { runCli } from '../helpers/cli.js';
 import { teamActivity } from './fixtures/team-activity.js';
 
@@ -65,6 +66,16 @@ describe('rolecall analyze', () => {
     expect(run.stderr).toContain('The next sync rebuilds them (or run rolecall store rebuild-rollups).');
     const same = await runCli(args, { env });
     expect(same.stderr).not.toContain('split at midnight');
+
+    // Split at Berlin's midnight, analysed in UTC: rows are split at UTC's midnight too, so there is nothing to say.
+    const db = await openStore({ dataDir: env.ROLECALL_DATA_DIR });
+    await setRollupSplitZone(db, 'Europe/Berlin');
+    await db.close();
+    const inUtc = await runCli(args, { env });
+    expect(inUtc.code, inUtc.stderr).toBe(0);
+    expect(inUtc.stderr).not.toContain('split at midnight');
+    const inBerlin = await runCli(args, { env: { ...env, ROLECALL_CONFIG: berlin } });
+    expect(inBerlin.stderr).not.toContain('split at midnight');
   });
 
   it('exits 2 with a hint for a project it knows nothing about', async () => {

@@ -57,3 +57,25 @@ export async function tempDatabase(baseUrl: string): Promise<{ url: string; drop
     },
   };
 }
+
+/**
+ * The store, except that the first statement containing `sql` fails as a full disk would: a fault no real peer gives
+ * on cue. Statements inside transactions are watched too.
+ */
+export function failingOnce(db: Db, sql: string): Db {
+  let failed = false;
+  const wrap = (inner: Db): Db => ({
+    driver: inner.driver,
+    query: (text, params) => {
+      if (!failed && text.includes(sql)) {
+        failed = true;
+        return Promise.reject(new Error('could not extend file: No space left on device'));
+      }
+      return inner.query(text, params);
+    },
+    exec: (text) => inner.exec(text),
+    transaction: (fn) => inner.transaction((tx) => fn(wrap(tx))),
+    close: () => inner.close(),
+  });
+  return wrap(db);
+}

@@ -6,6 +6,7 @@ import { openStore } from '../../src/store/open.js';
 import { rollupSplitZone } from '../../src/store/rollups.js';
 import { syncProjects } from '../../src/sync/index.js';
 import { siteFor, visibleProjects } from '../helpers/simulator-site.js';
+import { failingOnce } from '../helpers/stores.js';
 import { testConfig } from '../helpers/test-config.js';
 
 /** Log records of a sync, as objects. */
@@ -30,25 +31,6 @@ const kept = (db: Db) =>
     `SELECT project, day, actor_id, kind, team, part::int AS part, sum(facts)::int AS facts
      FROM activity_rollups GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6, 7`,
   );
-
-/** The store, except that the roll-ups' first fold fails (as a full disk would): a fault no real peer gives on cue. */
-function failingFold(db: Db): Db {
-  let failed = false;
-  const wrap = (inner: Db): Db => ({
-    driver: inner.driver,
-    query: (sql, params) => {
-      if (!failed && sql.includes('activity_rollups_fold()')) {
-        failed = true;
-        return Promise.reject(new Error('could not extend file: No space left on device'));
-      }
-      return inner.query(sql, params);
-    },
-    exec: (sql) => inner.exec(sql),
-    transaction: (fn) => inner.transaction((tx) => fn(wrap(tx))),
-    close: () => inner.close(),
-  });
-  return wrap(db);
-}
 
 // A store of its own: the split zone is the store's, and a shared PostgreSQL database serves parallel test files.
 describe('roll-ups split at midnight in analysis.timezone (sync, pglite)', () => {
@@ -100,7 +82,9 @@ describe('roll-ups split at midnight in analysis.timezone (sync, pglite)', () =>
     const projects = visibleProjects(sim.scenario);
     const config = testConfig({ analysis: { timezone: 'Asia/Kolkata' } });
     const site = await siteFor(sim, siteId, config);
-    await expect(syncProjects({ db: failingFold(db), site, projects, config })).rejects.toThrow(/No space left/);
+    await expect(
+      syncProjects({ db: failingOnce(db, 'activity_rollups_fold()'), site, projects, config }),
+    ).rejects.toThrow(/No space left/);
     expect(await rollupSplitZone(db)).toBe('America/New_York');
 
     const { log, messages } = recordingLog();

@@ -4,27 +4,8 @@ import type { Db } from '../../src/store/db.js';
 import { listTeamSummaries } from '../../src/store/teams.js';
 import { syncProjects } from '../../src/sync/index.js';
 import { siteFor, visibleProjects } from '../helpers/simulator-site.js';
-import { DRIVERS, dropSite, uniqueSite } from '../helpers/stores.js';
+import { DRIVERS, dropSite, failingOnce, uniqueSite } from '../helpers/stores.js';
 import { testConfig } from '../helpers/test-config.js';
-
-/** The store, except that writing team members fails once (as a full disk would): a fault no real peer gives on cue. */
-function failingMembersWrite(db: Db): Db {
-  let failed = false;
-  const wrap = (inner: Db): Db => ({
-    driver: inner.driver,
-    query: (sql, params) => {
-      if (!failed && sql.includes('INSERT INTO team_members')) {
-        failed = true;
-        return Promise.reject(new Error('could not extend file: No space left on device'));
-      }
-      return inner.query(sql, params);
-    },
-    exec: (sql) => inner.exec(sql),
-    transaction: (fn) => inner.transaction((tx) => fn(wrap(tx))),
-    close: () => inner.close(),
-  });
-  return wrap(db);
-}
 
 const [driverName, open] = DRIVERS[0]!;
 
@@ -48,7 +29,7 @@ describe(`the Teams directory read (${driverName})`, () => {
     const projects = visibleProjects(sim.scenario);
     const now = () => Date.parse('2026-12-07T09:00:00.000Z');
     const failed = await syncProjects({
-      db: failingMembersWrite(db),
+      db: failingOnce(db, 'INSERT INTO team_members'),
       site: await siteFor(sim, siteId, config),
       projects,
       config,

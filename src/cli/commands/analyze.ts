@@ -112,7 +112,8 @@ export function registerAnalyze(program: Command): void {
         if (!globals.quiet) for (const line of summaryLines(result)) say(line);
         const split = await splitZone;
         const { timezone } = loaded.config.analysis;
-        if (!globals.quiet && split && split !== timezone) {
+        // Rows are always split at UTC's midnight too, so an analysis in UTC reads none more whatever the split zone.
+        if (!globals.quiet && split && split !== timezone && timezone !== 'UTC') {
           say(
             `note: the store's roll-ups are split at midnight in ${split}, not in analysis.timezone (${timezone}): ` +
               'this analysis read more raw facts than it needs to. The next sync rebuilds them ' +
