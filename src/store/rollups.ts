@@ -20,8 +20,23 @@ export const ROLLUP_DAY_MS = 86_400_000;
 
 /** The time zone whose midnight splits roll-up rows as well as UTC's (`UTC` by default: no split). */
 export async function rollupSplitZone(db: Db): Promise<string> {
-  const [row] = await db.query<{ timezone: string }>('SELECT timezone FROM activity_rollups_split');
-  return row?.timezone ?? 'UTC';
+  return (await rollupSplit(db)).timezone;
+}
+
+export interface RollupSplit {
+  /** The zone later folds split at. */
+  timezone: string;
+  /**
+   * The zone the last full rebuild was for (migration 210). Differing from `timezone`, some rows may still be split
+   * at another zone's midnight: exact, but read from raw facts more often, until a rebuild finishes.
+   */
+  rebuiltFor: string;
+}
+
+export async function rollupSplit(db: Db): Promise<RollupSplit> {
+  const [row] = await db.query<RollupSplit>('SELECT timezone, rebuilt_for AS "rebuiltFor" FROM activity_rollups_split');
+  // No row (deleted by hand): folds split at UTC's midnight alone, and nothing says which rows were rebuilt.
+  return row ?? { timezone: 'UTC', rebuiltFor: '' };
 }
 
 /**
@@ -53,12 +68,13 @@ export interface RollupRebuildProgress {
 
 /**
  * Rebuilds every roll-up row from the live facts, one project at a time (each in its own transaction), reporting
- * progress. Roll-ups are kept in the transaction that changes the facts (migration 150: the scopes a statement
+ * progress, and records the split zone it rebuilt for (`rollupSplit`). Roll-ups are kept in the transaction that changes the facts (migration 150: the scopes a statement
  * touches are folded at commit), so this is a repair tool (and what a change of the kept detail fields would run),
  * never needed after a change of rules or teams: rules apply at analysis time, and a change of team attribution
  * updates `activities.team`, whose scopes are folded again.
  */
 export async function rebuildRollups(db: Db, onProgress?: (p: RollupRebuildProgress) => void): Promise<number> {
+  const { timezone } = await rollupSplit(db);
   const scopes = await db.query<{ site: string; project: string }>(
     'SELECT DISTINCT site, project FROM activities ORDER BY site, project',
   );
@@ -81,5 +97,11 @@ export async function rebuildRollups(db: Db, onProgress?: (p: RollupRebuildProgr
     });
     onProgress?.({ done: i + 1, total: scopes.length });
   }
+  // Only if the zone is still the one every project was rebuilt at (a missing row is made again).
+  await db.query(
+    `INSERT INTO activity_rollups_split AS s (one_row, timezone, rebuilt_for) VALUES (true, $1, $1)
+     ON CONFLICT (one_row) DO UPDATE SET rebuilt_for = EXCLUDED.timezone WHERE s.timezone = EXCLUDED.timezone`,
+    [timezone],
+  );
   return rows;
 }

@@ -108,7 +108,7 @@ describe('rolecall store rebuild-rollups (CLI)', () => {
     const first = await runCli(['store', 'rebuild-rollups'], { env, isolated: true, timeoutMs: 120_000 });
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain(
-      'rolecall: updating the store for this version (7 migrations: 140_rollup_detail_without_labels.sql, 150_rollups_folded_at_commit.sql, 160_rollup_detail_as_text.sql, 170_rollups_one_fold_per_transaction.sql, 180_rollup_days_in_utc.sql, 190_rollups_without_field.sql, 200_rollups_split_at_local_midnight.sql)',
+      'rolecall: updating the store for this version (8 migrations: 140_rollup_detail_without_labels.sql, 150_rollups_folded_at_commit.sql, 160_rollup_detail_as_text.sql, 170_rollups_one_fold_per_transaction.sql, 180_rollup_days_in_utc.sql, 190_rollups_without_field.sql, 200_rollups_split_at_local_midnight.sql, 210_rollups_rebuilt_for_split_zone.sql)',
     );
     const again = await runCli(['store', 'rebuild-rollups'], { env, isolated: true });
     expect(again.stderr).not.toContain('updating the store');

@@ -59,15 +59,16 @@ export async function tempDatabase(baseUrl: string): Promise<{ url: string; drop
 }
 
 /**
- * The store, except that the first statement containing `sql` fails as a full disk would: a fault no real peer gives
- * on cue. Statements inside transactions are watched too.
+ * The store, except that the first statement containing `sql` (after `passing` such statements) fails as a full disk
+ * would: a fault no real peer gives on cue. Statements inside transactions are watched too.
  */
-export function failingOnce(db: Db, sql: string): Db {
+export function failingOnce(db: Db, sql: string, passing = 0): Db {
   let failed = false;
+  let seen = 0;
   const wrap = (inner: Db): Db => ({
     driver: inner.driver,
     query: (text, params) => {
-      if (!failed && text.includes(sql)) {
+      if (!failed && text.includes(sql) && seen++ >= passing) {
         failed = true;
         return Promise.reject(new Error('could not extend file: No space left on device'));
       }

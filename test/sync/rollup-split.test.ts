@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateScenario, type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
-import { rollupSplitZone } from '../../src/store/rollups.js';
+import { rollupSplit, rollupSplitZone, setRollupSplitZone } from '../../src/store/rollups.js';
 import { syncProjects } from '../../src/sync/index.js';
 import { siteFor, visibleProjects } from '../helpers/simulator-site.js';
 import { failingOnce } from '../helpers/stores.js';
@@ -78,18 +78,33 @@ describe('roll-ups split at midnight in analysis.timezone (sync, pglite)', () =>
     expect(await kept(db)).toEqual(await expected(db, 'America/New_York'));
   });
 
-  it('hands the old zone back when the rebuild fails, so the next sync rebuilds', async () => {
+  it('finishes at the next sync a rebuild that failed or was cut off halfway', async () => {
     const projects = visibleProjects(sim.scenario);
-    const config = testConfig({ analysis: { timezone: 'Asia/Kolkata' } });
-    const site = await siteFor(sim, siteId, config);
-    await expect(
-      syncProjects({ db: failingOnce(db, 'activity_rollups_fold()'), site, projects, config }),
-    ).rejects.toThrow(/No space left/);
-    expect(await rollupSplitZone(db)).toBe('America/New_York');
+    expect(projects.length).toBeGreaterThan(1);
+    const sync = async (timezone: string, store = db) => {
+      const config = testConfig({ analysis: { timezone } });
+      const { log, messages } = recordingLog();
+      const site = await siteFor(sim, siteId, config);
+      const summary = await syncProjects({ db: store, site, projects, config, log });
+      expect(summary.ok).toBe(true);
+      return messages();
+    };
 
-    const { log, messages } = recordingLog();
-    expect((await syncProjects({ db, site: await siteFor(sim, siteId, config), projects, config, log })).ok).toBe(true);
-    expect(messages()).toContain('roll-ups rebuilt');
+    // The first project rebuilt, the second's fold failing: rows split at two zones' midnights.
+    await expect(sync('Asia/Kolkata', failingOnce(db, 'activity_rollups_fold()', 1))).rejects.toThrow(/No space left/);
+    expect(await rollupSplit(db)).toEqual({ timezone: 'Asia/Kolkata', rebuiltFor: 'America/New_York' });
+    expect(await kept(db)).not.toEqual(await expected(db, 'Asia/Kolkata'));
+    const finished = await sync('Asia/Kolkata');
+    expect(finished).toContain("the roll-ups' rebuild for the analysis time zone did not finish: finishing it");
+    expect(finished).toContain('roll-ups rebuilt');
+    expect(await rollupSplit(db)).toEqual({ timezone: 'Asia/Kolkata', rebuiltFor: 'Asia/Kolkata' });
     expect(await kept(db)).toEqual(await expected(db, 'Asia/Kolkata'));
+
+    // A process killed after setting the zone, before any project was rebuilt.
+    await setRollupSplitZone(db, 'Europe/Berlin');
+    expect(await sync('Europe/Berlin')).toContain('roll-ups rebuilt');
+    expect(await rollupSplitZone(db)).toBe('Europe/Berlin');
+    expect(await kept(db)).toEqual(await expected(db, 'Europe/Berlin'));
+    expect(await sync('Europe/Berlin')).not.toContain('roll-ups rebuilt');
   });
 });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { analyze, UnknownScopeError } from '../../analysis/index.js';
 import type { AnalysisResult } from '../../analysis/schema.js';
 import { renderHtmlReport, renderMarkdown, summaryLines } from '../../report/index.js';
-import { rollupSplitZone } from '../../store/rollups.js';
+import { rollupSplit } from '../../store/rollups.js';
 import { writeFileAtomic } from '../../util/atomic-file.js';
 import { cliConfig, cliStore, type GlobalOptions } from '../context.js';
 import { UsageError } from '../errors.js';
@@ -78,9 +78,10 @@ export function registerAnalyze(program: Command): void {
         const until = asOf(opts.asOf);
         const db = await cliStore(loaded);
         let result: AnalysisResult;
-        // Asked alongside the analysis: a store whose roll-ups are split at another zone's midnight answers exactly,
-        // but reads the days that zone's midnight cuts from raw facts (docs/analysis.md §2).
-        const splitZone = rollupSplitZone(db).catch(() => undefined);
+        // Asked alongside the analysis: a store whose roll-ups are split at another zone's midnight, or whose rebuild
+        // for this one did not finish, answers exactly, but reads the days that zone's midnight cuts from raw facts
+        // (docs/analysis.md §2).
+        const splitZone = rollupSplit(db).catch(() => undefined);
         try {
           result = await analyze({
             db,
@@ -113,12 +114,19 @@ export function registerAnalyze(program: Command): void {
         const split = await splitZone;
         const { timezone } = loaded.config.analysis;
         // Rows are always split at UTC's midnight too, so an analysis in UTC reads none more whatever the split zone.
-        if (!globals.quiet && split && split !== timezone && timezone !== 'UTC') {
-          say(
-            `note: the store's roll-ups are split at midnight in ${split}, not in analysis.timezone (${timezone}): ` +
-              'this analysis read more raw facts than it needs to. The next sync rebuilds them ' +
-              '(or run rolecall store rebuild-rollups).',
-          );
+        if (!globals.quiet && split && timezone !== 'UTC') {
+          const fix = 'this analysis read more raw facts than it needs to. The next sync rebuilds them ';
+          if (split.timezone !== timezone) {
+            say(
+              `note: the store's roll-ups are split at midnight in ${split.timezone}, not in analysis.timezone ` +
+                `(${timezone}): ${fix}(or run rolecall store rebuild-rollups).`,
+            );
+          } else if (split.rebuiltFor !== timezone) {
+            say(
+              `note: the rebuild of the store's roll-ups for midnight in ${timezone} did not finish: ${fix}` +
+                '(or run rolecall store rebuild-rollups).',
+            );
+          }
         }
       }),
     );

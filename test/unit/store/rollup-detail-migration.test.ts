@@ -7,7 +7,7 @@ import { upsertActivities } from '../../../src/store/activities.js';
 import type { Db } from '../../../src/store/db.js';
 import { MIGRATIONS_DIR, migrate } from '../../../src/store/migrate.js';
 import { openPgliteDb } from '../../../src/store/pglite-db.js';
-import { rebuildRollups, rollupSplitZone, setRollupSplitZone } from '../../../src/store/rollups.js';
+import { rebuildRollups, rollupSplit, rollupSplitZone, setRollupSplitZone } from '../../../src/store/rollups.js';
 import { refinedFact } from '../../helpers/facts.js';
 
 /** What a store made before migration 160 gets from it on. */
@@ -17,6 +17,7 @@ const FROM_160 = [
   '180_rollup_days_in_utc.sql',
   '190_rollups_without_field.sql',
   '200_rollups_split_at_local_midnight.sql',
+  '210_rollups_rebuilt_for_split_zone.sql',
 ];
 /** The detail columns roll-ups keep since migration 190. */
 const DETAIL_COLUMNS = 'phase, to_category';
@@ -223,7 +224,9 @@ describe("migration 200: roll-ups split at the analysis time zone's midnight", (
       expect(await rows()).toEqual([{ day, part: 0, facts: 2 }]);
 
       expect(await setRollupSplitZone(db, 'Europe/Berlin')).toEqual({ previous: 'UTC', changed: true });
+      expect(await rollupSplit(db)).toEqual({ timezone: 'Europe/Berlin', rebuiltFor: 'UTC' });
       await rebuildRollups(db);
+      expect(await rollupSplit(db)).toEqual({ timezone: 'Europe/Berlin', rebuiltFor: 'Europe/Berlin' });
       expect(await rows()).toEqual([
         { day, part: 0, facts: 1 },
         { day, part: 1, facts: 1 },
@@ -232,6 +235,37 @@ describe("migration 200: roll-ups split at the analysis time zone's midnight", (
         'the store does not know the time zone "Europe/Atlantis"',
       );
       expect(await rollupSplitZone(db)).toBe('Europe/Berlin');
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+// Migration 210: the zone the last full rebuild was for, so a rebuild cut off halfway is finished later.
+describe('migration 210: the split zone the roll-ups were last rebuilt for', () => {
+  it('takes an upgraded store to be rebuilt for its zone, and a rebuild records its zone only if it still holds', async () => {
+    const db = await openPgliteDb();
+    try {
+      await migrate(db, migrationsBefore('210'));
+      await db.query("UPDATE activity_rollups_split SET timezone = 'Asia/Tokyo'");
+      expect(await migrate(db)).toEqual(FROM_160.slice(5));
+      expect(await rollupSplit(db)).toEqual({ timezone: 'Asia/Tokyo', rebuiltFor: 'Asia/Tokyo' });
+
+      // The zone changed while a rebuild ran: the rows of the projects before the change are split at the old one.
+      await upsertActivities(db, [refined(0, {})]);
+      let zoneChanged: Promise<unknown> | undefined;
+      // Sent before the rebuild's last statement, which the store runs after it.
+      await rebuildRollups(db, () => {
+        zoneChanged = db.query("UPDATE activity_rollups_split SET timezone = 'Europe/Berlin'");
+      });
+      await zoneChanged;
+      expect(await rollupSplit(db)).toEqual({ timezone: 'Europe/Berlin', rebuiltFor: 'Asia/Tokyo' });
+
+      // No row (deleted by hand): a rebuild makes it again.
+      await db.query('DELETE FROM activity_rollups_split');
+      expect(await rollupSplit(db)).toEqual({ timezone: 'UTC', rebuiltFor: '' });
+      await rebuildRollups(db);
+      expect(await rollupSplit(db)).toEqual({ timezone: 'UTC', rebuiltFor: 'UTC' });
     } finally {
       await db.close();
     }
