@@ -32,6 +32,30 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
+/**
+ * The range holding the median of `xs` in `level` of its percentile-bootstrap resamples: how far a median of a few
+ * noisy rounds may lie from the one many more rounds would give. Seeded, so the same rounds give the same range.
+ */
+export function medianInterval(xs: readonly number[], level = 0.9, resamples = 4000): [number, number] {
+  if (xs.length === 0) return [0, 0];
+  let seed = 0x2f6b_1a3d;
+  const random = () => {
+    // mulberry32
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const medians = Array.from({ length: resamples }, () =>
+    median(Array.from({ length: xs.length }, () => xs[Math.floor(random() * xs.length)] as number)),
+  ).sort((a, b) => a - b);
+  const tail = (1 - level) / 2;
+  return [
+    medians[Math.floor(tail * (resamples - 1))] as number,
+    medians[Math.ceil((1 - tail) * (resamples - 1))] as number,
+  ];
+}
+
 export function ratio(a: number, b: number): number {
   return b === 0 ? Number.POSITIVE_INFINITY : a / b;
 }

@@ -3,7 +3,7 @@ import { upsertActivities } from '../src/store/activities.js';
 import type { Db } from '../src/store/db.js';
 import { openStore } from '../src/store/open.js';
 import { setRollupSplitZone } from '../src/store/rollups.js';
-import { type BenchResult, fmt, info, measure, median, ratio } from './harness.js';
+import { type BenchResult, fmt, info, measure, median, medianInterval, ratio } from './harness.js';
 import { tempDatabase } from './pg.js';
 
 const KINDS: Activity['kind'][] = [
@@ -51,9 +51,12 @@ function syntheticFact(i: number, site: string, n: number): Activity {
 }
 
 /**
- * Rounds of the write with and without roll-ups (benchmark 2): even, so each write leads as often as it follows.
- * Single rounds' ratios range 0.67–1.22 on this two-core VM (standard deviation 0.16), so a median of six could not
- * tell 0.80 from 0.85; sixteen take about three minutes.
+ * Rounds of the write with and without roll-ups (benchmark 2): even, so each write leads as often as it follows,
+ * after one unmeasured round. Until the thirteenth session each write's store was opened and warmed up between the
+ * two timed writes, and the process's first rounds were counted: single rounds' ratios ranged 0.58–1.16 (standard
+ * deviation 0.14; the CPU time varied as much), and medians of sixteen gave 0.85 and 0.89 on one day, of thirty-two
+ * 0.87 with a 90 % bootstrap interval of 0.81–0.96. Both stores are now ready before either write is timed, so the
+ * two run back to back (standard deviation 0.08, 0.04 without the process's first two rounds).
  */
 const ROLLUP_ROUNDS = 16;
 
@@ -103,22 +106,25 @@ interface MeasuredWrite {
   checkpointed: boolean;
 }
 
+interface ReadyStore {
+  db: Db;
+  drop(): Promise<void>;
+  checkpointed: boolean;
+}
+
 /**
- * One bulk write of `facts`, with roll-up maintenance or without it (the triggers off for that transaction only),
- * into a store of its own after one unmeasured warm-up write there (the store's first write compiles its hot paths:
- * WebAssembly tiers up). Timed from a checkpoint to the end of a checkpoint of its own: the embedded store has no
- * background writer or checkpointer, so the pages a write dirtied are otherwise written out during the next one.
- * With the two writes sharing one store, round after round, each paid for what the one before left (its pages, its
- * deleted rows): the write without roll-ups took 2.5–2.8 s when it led a round and 3.2–3.7 s after one with them,
- * and single rounds of the ratio ranged 0.57–0.99; in stores of their own, 0.76–0.91.
+ * A store of its own for one timed write, after one unmeasured warm-up write there (the store's first write compiles
+ * its hot paths: WebAssembly tiers up) and a checkpoint: the embedded store has no background writer or
+ * checkpointer, so the pages a write dirtied are otherwise written out during the next one. With the two writes
+ * sharing one store, round after round, each paid for what the one before left (its pages, its deleted rows): the
+ * write without roll-ups took 2.5–2.8 s when it led a round and 3.2–3.7 s after one with them, and single rounds of
+ * the ratio ranged 0.57–0.99; in stores of their own, 0.76–0.91.
  */
-async function measuredWrite(
+async function readyStore(
   driver: 'pglite' | 'postgres',
   facts: readonly Activity[],
-  rollups: boolean,
-  keep?: (db: Db) => Promise<void>,
-  splitZone = 'UTC',
-): Promise<MeasuredWrite> {
+  splitZone: string,
+): Promise<ReadyStore> {
   const store = await freshStore(driver);
   try {
     const { db } = store;
@@ -133,19 +139,61 @@ async function measuredWrite(
       () => true,
       () => false,
     );
-    const cpu = process.cpuUsage();
-    const write = await measure(async () => {
-      await db.transaction(async (tx) => {
-        if (!rollups) await tx.exec('SET LOCAL session_replication_role = replica');
-        await upsertActivities(tx, facts);
-      });
-      if (checkpointed) await db.exec('CHECKPOINT');
-    });
-    const used = process.cpuUsage(cpu);
-    await keep?.(db);
-    return { ms: write.ms, cpuMs: (used.user + used.system) / 1000, checkpointed };
-  } finally {
+    return { ...store, checkpointed };
+  } catch (err) {
     await store.drop();
+    throw err;
+  }
+}
+
+/**
+ * One bulk write of `facts` into a ready store, with roll-up maintenance or without it (the triggers off for that
+ * transaction only), timed to the end of a checkpoint of its own.
+ */
+async function timedWrite(store: ReadyStore, facts: readonly Activity[], rollups: boolean): Promise<MeasuredWrite> {
+  const { db, checkpointed } = store;
+  const cpu = process.cpuUsage();
+  const write = await measure(async () => {
+    await db.transaction(async (tx) => {
+      if (!rollups) await tx.exec('SET LOCAL session_replication_role = replica');
+      await upsertActivities(tx, facts);
+    });
+    if (checkpointed) await db.exec('CHECKPOINT');
+  });
+  const used = process.cpuUsage(cpu);
+  return { ms: write.ms, cpuMs: (used.user + used.system) / 1000, checkpointed };
+}
+
+/**
+ * The write without roll-ups and the write with them (split at `splitZone`), each in a store of its own, both stores
+ * ready before either is timed so the two run back to back; `keep` is given the store with roll-ups afterwards.
+ */
+async function measuredPair(
+  driver: 'pglite' | 'postgres',
+  facts: readonly Activity[],
+  plainFirst: boolean,
+  options: { keep?: (db: Db) => Promise<void>; splitZone?: string } = {},
+): Promise<{ plain: MeasuredWrite; bulk: MeasuredWrite }> {
+  const plainStore = await readyStore(driver, facts, 'UTC');
+  try {
+    const bulkStore = await readyStore(driver, facts, options.splitZone ?? 'UTC');
+    try {
+      let plain: MeasuredWrite;
+      let bulk: MeasuredWrite;
+      if (plainFirst) {
+        plain = await timedWrite(plainStore, facts, false);
+        bulk = await timedWrite(bulkStore, facts, true);
+      } else {
+        bulk = await timedWrite(bulkStore, facts, true);
+        plain = await timedWrite(plainStore, facts, false);
+      }
+      await options.keep?.(bulkStore.db);
+      return { plain, bulk };
+    } finally {
+      await bulkStore.drop();
+    }
+  } finally {
+    await plainStore.drop();
   }
 }
 
@@ -204,12 +252,13 @@ async function benchOne(driver: 'pglite' | 'postgres', n: number): Promise<Bench
       rewriteMs: rewrite.ms,
     };
   };
+  // One unmeasured round first: the process's first rounds ran slow for the write with roll-ups (0.68–0.75).
+  await measuredPair(driver, facts, true);
   for (let round = 0; round < ROLLUP_ROUNDS; round++) {
-    const last = round === ROLLUP_ROUNDS - 1;
-    for (const rollups of round % 2 === 0 ? [false, true] : [true, false]) {
-      const keep = rollups && last ? figuresOf : undefined;
-      (rollups ? bulk : plain).push(await measuredWrite(driver, facts, rollups, keep));
-    }
+    const keep = round === ROLLUP_ROUNDS - 1 ? figuresOf : undefined;
+    const pair = await measuredPair(driver, facts, round % 2 === 0, keep ? { keep } : {});
+    plain.push(pair.plain);
+    bulk.push(pair.bulk);
   }
   // The same pairs with the store split at SPLIT_ZONE's midnight, and the rows it keeps.
   const splitPlain: MeasuredWrite[] = [];
@@ -220,14 +269,14 @@ async function benchOne(driver: 'pglite' | 'postgres', n: number): Promise<Bench
     splitRows = rows?.n ?? 0;
   };
   for (let round = 0; round < SPLIT_ROUNDS; round++) {
-    for (const rollups of round % 2 === 0 ? [false, true] : [true, false]) {
-      if (rollups) split.push(await measuredWrite(driver, facts, true, countRows, SPLIT_ZONE));
-      else splitPlain.push(await measuredWrite(driver, facts, false));
-    }
+    const pair = await measuredPair(driver, facts, round % 2 === 0, { keep: countRows, splitZone: SPLIT_ZONE });
+    splitPlain.push(pair.plain);
+    split.push(pair.bulk);
   }
   const splitRatios = split.map((w, i) => splitPlain[i]!.ms / w.ms);
   const rollupRatios = bulk.map((w, i) => plain[i]!.ms / w.ms);
   const rollupCpuRatios = bulk.map((w, i) => plain[i]!.cpuMs / w.cpuMs);
+  const [rollupLow, rollupHigh] = medianInterval(rollupRatios);
   const plainRate = n / (median(plain.map((w) => w.ms)) / 1000);
   const bulkRate = n / (median(bulk.map((w) => w.ms)) / 1000);
   const { naiveRate, bytes, count, rollupRows, rewriteMs } = sizes!;
@@ -274,6 +323,8 @@ async function benchOne(driver: 'pglite' | 'postgres', n: number): Promise<Bench
         kind: 'min',
         limit: 0.85,
       },
+      info(`the same, 90 % bootstrap interval of that median: low end`, rollupLow),
+      info(`the same, 90 % bootstrap interval of that median: high end`, rollupHigh),
       info(`the same, roll-ups split at ${SPLIT_ZONE}'s midnight too (median of ${SPLIT_ROUNDS})`, median(splitRatios)),
     ],
   };
