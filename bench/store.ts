@@ -56,7 +56,8 @@ function syntheticFact(i: number, site: string, n: number): Activity {
  * two timed writes, and the process's first rounds were counted: single rounds' ratios ranged 0.58–1.16 (standard
  * deviation 0.14; the CPU time varied as much), and medians of sixteen gave 0.85 and 0.89 on one day, of thirty-two
  * 0.87 with a 90 % bootstrap interval of 0.81–0.96. Both stores are now ready before either write is timed, so the
- * two run back to back (standard deviation 0.08, 0.04 without the process's first two rounds).
+ * two run back to back: standard deviation 0.08–0.09 in the benchmark's runs (0.04 in a test of ten rounds without
+ * the process's first two).
  */
 const ROLLUP_ROUNDS = 16;
 

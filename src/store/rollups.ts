@@ -27,8 +27,9 @@ export interface RollupSplit {
   /** The zone later folds split at. */
   timezone: string;
   /**
-   * The zone the last full rebuild was for (migration 210). Differing from `timezone`, some rows may still be split
-   * at another zone's midnight: exact, but read from raw facts more often, until a rebuild finishes.
+   * The zone the last full rebuild was for (migration 210), `''` once the zone has changed since. Differing from
+   * `timezone`, some rows may still be split at another zone's midnight: exact, but read from raw facts more often,
+   * until a rebuild finishes.
    */
   rebuiltFor: string;
 }
@@ -42,8 +43,10 @@ export async function rollupSplit(db: Db): Promise<RollupSplit> {
 /**
  * Sets the zone later folds split at, and says whether it changed. Rows kept under another zone stay exact (the
  * analysis judges each row by its first and last time), but are read from raw facts more often in the new zone
- * until they are rebuilt (`rebuildRollups`; a sync does it when `analysis.timezone` changes). A zone the store does
- * not know is refused: every later write would fail in its fold.
+ * until they are rebuilt (`rebuildRollups`; a sync does it when `analysis.timezone` changes). The change forgets
+ * which zone the last rebuild was for: a rebuild cut off after it may have split some rows at the new zone, so even
+ * a change back to that zone needs one. A zone the store does not know is refused: every later write would fail in
+ * its fold.
  */
 export async function setRollupSplitZone(db: Db, timezone: string): Promise<{ previous: string; changed: boolean }> {
   const previous = await rollupSplitZone(db);
@@ -54,8 +57,8 @@ export async function setRollupSplitZone(db: Db, timezone: string): Promise<{ pr
     throw new RangeError(`the store does not know the time zone "${timezone}": ${(err as Error).message}`);
   }
   await db.query(
-    `INSERT INTO activity_rollups_split (one_row, timezone) VALUES (true, $1)
-     ON CONFLICT (one_row) DO UPDATE SET timezone = EXCLUDED.timezone`,
+    `INSERT INTO activity_rollups_split (one_row, timezone, rebuilt_for) VALUES (true, $1, '')
+     ON CONFLICT (one_row) DO UPDATE SET timezone = EXCLUDED.timezone, rebuilt_for = ''`,
     [timezone],
   );
   return { previous, changed: true };
@@ -68,8 +71,8 @@ export interface RollupRebuildProgress {
 
 /**
  * Rebuilds every roll-up row from the live facts, one project at a time (each in its own transaction), reporting
- * progress, and records the split zone it rebuilt for (`rollupSplit`). Roll-ups are kept in the transaction that changes the facts (migration 150: the scopes a statement
- * touches are folded at commit), so this is a repair tool (and what a change of the kept detail fields would run),
+ * progress, and records the split zone it rebuilt for (`rollupSplit`). Roll-ups are kept in the transaction that
+ * changes the facts (migration 150: the scopes a statement touches are folded at commit), so this is a repair tool (and what a change of the kept detail fields would run),
  * never needed after a change of rules or teams: rules apply at analysis time, and a change of team attribution
  * updates `activities.team`, whose scopes are folded again.
  */

@@ -9,9 +9,10 @@ import type { SyncOptions } from './options.js';
  */
 export async function keepRollupsSplitAtAnalysisZone(opts: Pick<SyncOptions, 'db' | 'config' | 'log'>): Promise<void> {
   const timezone = opts.config.analysis.timezone;
-  const { previous, changed } = await setRollupSplitZone(opts.db, timezone);
+  // One read at every sync; the zone is set only when something is to be done.
   const { rebuiltFor } = await rollupSplit(opts.db);
   if (rebuiltFor === timezone) return;
+  const { previous, changed } = await setRollupSplitZone(opts.db, timezone);
   const started = performance.now();
   if (changed) {
     opts.log?.info({ timezone, previous }, 'analysis time zone changed: rebuilding the roll-ups split at its midnight');

@@ -115,16 +115,16 @@ export function registerAnalyze(program: Command): void {
         const { timezone } = loaded.config.analysis;
         // Rows are always split at UTC's midnight too, so an analysis in UTC reads none more whatever the split zone.
         if (!globals.quiet && split && timezone !== 'UTC') {
-          const fix = 'this analysis read more raw facts than it needs to. The next sync rebuilds them ';
-          if (split.timezone !== timezone) {
+          const why =
+            split.timezone !== timezone
+              ? `the store's roll-ups are split at midnight in ${split.timezone}, not in analysis.timezone (${timezone})`
+              : split.rebuiltFor !== timezone
+                ? `the rebuild of the store's roll-ups for midnight in ${timezone} did not finish`
+                : undefined;
+          if (why) {
             say(
-              `note: the store's roll-ups are split at midnight in ${split.timezone}, not in analysis.timezone ` +
-                `(${timezone}): ${fix}(or run rolecall store rebuild-rollups).`,
-            );
-          } else if (split.rebuiltFor !== timezone) {
-            say(
-              `note: the rebuild of the store's roll-ups for midnight in ${timezone} did not finish: ${fix}` +
-                '(or run rolecall store rebuild-rollups).',
+              `note: ${why}: this analysis read more raw facts than it needs to. ` +
+                'The next sync rebuilds them (or run rolecall store rebuild-rollups).',
             );
           }
         }

@@ -6,7 +6,7 @@ const rounds = (count: number, centre: number, spread: number) =>
   Array.from({ length: count }, (_, i) => centre + spread * Math.sin(i * 2.399963));
 
 describe('medianInterval (the bootstrap range the benchmark prints beside a median of noisy rounds)', () => {
-  it('holds the median, and narrows as the rounds grow more or less noisy', () => {
+  it('holds the median, and narrows with quieter rounds or more of them', () => {
     const noisy = rounds(16, 0.87, 0.15);
     const [low, high] = medianInterval(noisy);
     expect(low).toBeLessThanOrEqual(median(noisy));
